@@ -1,0 +1,159 @@
+"""Base class for transfer samplers, public so that users can write their own.
+
+A transfer sampler makes the rows of the *transfer set* (data 2): the rows that the
+teacher labels and the student learns from. It returns rows only, never labels: the
+labels are the teacher's job.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import validate_data
+
+__all__ = ["BaseTransferSampler", "UNLABELED"]
+
+#: Marker of an unlabeled row in ``y`` (scikit-learn's semi-supervised convention).
+UNLABELED = -1
+
+
+class BaseTransferSampler(BaseEstimator):
+    """Base class for transfer samplers.
+
+    A transfer sampler is an estimator with one one-shot verb, :meth:`fit_generate`,
+    that looks at the training rows ``X`` (and optionally their labels ``y`` and the
+    fitted teacher) and returns the rows of the transfer set. Subclasses implement
+    ``_fit_generate(X, y, teacher, random_state)`` and declare their parameters in
+    ``_parameter_constraints``; this class validates the input, resolves
+    ``n_samples`` and the random state, and casts the result back to ``X``'s dtype.
+
+    The verb is deliberately not called ``fit_resample``: imbalanced-learn's
+    Pipeline treats any object with that method as returning ``(X, y)``.
+
+    Subclasses that generate a fixed number of rows should have ``n_samples`` and
+    ``random_state`` parameters and call :meth:`_resolve_n_samples`.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit` or :meth:`fit_generate`.
+    """
+
+    _parameter_constraints: dict = {}
+
+    #: Whether the sampler can work with NaN in ``X`` (used by the estimator tags).
+    _allows_nan = False
+
+    def _validate_input(self, X, y, reset=True):
+        allow_nan = "allow-nan" if self._allows_nan else True
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=allow_nan,
+        )
+        if y is not None:
+            y = np.asarray(y)
+            if y.ndim != 1 or y.shape[0] != X.shape[0]:
+                raise ValueError(
+                    f"y must be a 1d array with one label per row of X; got shape "
+                    f"{y.shape} for X with {X.shape[0]} rows."
+                )
+        return X, y
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, *, teacher=None):
+        """Validate the training rows and record their number of features.
+
+        Generation is one-shot (a transfer set depends on the data *and* the
+        teacher), so the work happens in :meth:`fit_generate`; ``fit`` exists so
+        that samplers behave as scikit-learn estimators.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows.
+        y : array-like of shape (n_samples,), default=None
+            Labels, ``-1`` marking unlabeled rows. Ignored by most samplers.
+        teacher : estimator, default=None
+            The fitted teacher. Ignored by ``fit``.
+
+        Returns
+        -------
+        self : object
+            The sampler.
+        """
+        self._validate_input(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_generate(self, X, y=None, *, teacher=None):
+        """Make the rows of the transfer set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (labeled and unlabeled).
+        y : array-like of shape (n_samples,), default=None
+            Labels, ``-1`` marking unlabeled rows. Samplers that select from the
+            unlabeled pool use it; others ignore it.
+        teacher : estimator, default=None
+            The fitted teacher, for samplers that filter or focus by its
+            confidence.
+
+        Returns
+        -------
+        X_transfer : ndarray of shape (n_transfer_samples, n_features)
+            New rows, of the same dtype as ``X``.
+        """
+        X, y = self._validate_input(X, y)
+        rng = np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
+        X_transfer = self._fit_generate(X, y, teacher, rng)
+        X_transfer = np.asarray(X_transfer, dtype=X.dtype)
+        if X_transfer.ndim != 2 or X_transfer.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"{type(self).__name__} returned rows of shape {X_transfer.shape}; "
+                f"expected (n, {X.shape[1]})."
+            )
+        return X_transfer
+
+    def _fit_generate(self, X, y, teacher, rng):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _resolve_n_samples(self, n_input):
+        """Turn ``self.n_samples`` (a count, or a multiple of ``n_input``) into a count."""
+        n_samples = self.n_samples
+        if isinstance(n_samples, Integral):
+            return int(n_samples)
+        return max(1, int(round(n_samples * n_input)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self._allows_nan
+        return tags
+
+
+def _as_seed(random_state):
+    """A seed for :func:`numpy.random.default_rng` from a sklearn ``random_state``.
+
+    ``RandomState`` instances are consumed (one draw) so that repeated calls with
+    the same instance give different but reproducible streams, as in sklearn.
+    """
+    if random_state is None or isinstance(random_state, Integral):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    raise ValueError(
+        f"random_state must be None, an int or a numpy RandomState; got {random_state!r}."
+    )
+
+
+#: Constraint for ``n_samples``: a count (int >= 1) or a multiple of len(X) (float > 0).
+N_SAMPLES_CONSTRAINT = [
+    Interval(Integral, 1, None, closed="left"),
+    Interval(Real, 0, None, closed="neither"),
+]
