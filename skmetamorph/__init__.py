@@ -1,0 +1,22 @@
+"""skmetamorph: turn one model into another through a transfer set.
+
+A teacher (model A) labels a transfer set (data 2) that a transfer sampler
+makes; a student (model B), any scikit-learn estimator, learns from it. Knowledge
+distillation, model compression (MUNGE), pedagogical rule extraction and
+surrogate modelling are all this one step.
+
+Importing ``skmetamorph`` never imports torch; ``skmetamorph.torch`` does.
+"""
+
+from ._metamorphosis import MetamorphosisClassifier
+from ._teachers import TeacherEnsemble
+from .base import BaseTransferSampler
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BaseTransferSampler",
+    "MetamorphosisClassifier",
+    "TeacherEnsemble",
+    "__version__",
+]

@@ -1,0 +1,183 @@
+"""Turning teacher outputs into student targets: hard labels, soft labels, temperature.
+
+Everything here works on plain arrays; the meta-estimator decides what to call.
+"""
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.utils import gen_batches
+
+from ._teachers import align_proba
+
+__all__ = [
+    "expand_soft_targets",
+    "mix_with_true_labels",
+    "soften",
+    "teacher_predict",
+    "teacher_proba",
+]
+
+
+def _in_batches(method, X, batch_size, n_jobs):
+    """Call ``method`` on chunks of ``batch_size`` rows through joblib and stack.
+
+    Chunking bounds memory for large transfer sets, and joblib lets the chunks
+    run on several cores or, under ``joblib.parallel_backend("dask")``, on a
+    cluster, without any code of ours knowing which.
+    """
+    batches = list(gen_batches(X.shape[0], batch_size))
+    if len(batches) <= 1 or n_jobs in (None, 1):
+        parts = [method(X[batch]) for batch in batches]
+    else:
+        parts = Parallel(n_jobs=n_jobs)(delayed(method)(X[batch]) for batch in batches)
+    return np.concatenate(parts) if parts else None
+
+
+def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
+    """The teacher's class probabilities on ``X``, columns aligned to ``classes``.
+
+    Parameters
+    ----------
+    teacher : fitted classifier with ``predict_proba``
+        The teacher.
+    X : ndarray of shape (n_samples, n_features)
+        Rows to label.
+    classes : ndarray of shape (n_classes,)
+        Sorted classes of the meta-estimator.
+    batch_size : int, default=10000
+        Rows per chunk.
+    n_jobs : int, default=None
+        Chunks labeled in parallel by joblib.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+        Probabilities, rows summing to one.
+    """
+    if X.shape[0] == 0:
+        return np.zeros((0, len(classes)))
+    proba = _in_batches(teacher.predict_proba, X, batch_size, n_jobs)
+    return align_proba(np.asarray(proba), teacher.classes_, classes)
+
+
+def teacher_predict(teacher, X, *, batch_size=10_000, n_jobs=None):
+    """The teacher's own predicted classes on ``X`` (its hard labels), in chunks.
+
+    Parameters
+    ----------
+    teacher : fitted classifier
+        The teacher.
+    X : ndarray of shape (n_samples, n_features)
+        Rows to label.
+    batch_size : int, default=10000
+        Rows per chunk.
+    n_jobs : int, default=None
+        Chunks labeled in parallel by joblib.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+        Predicted classes.
+    """
+    if X.shape[0] == 0:
+        return np.zeros(0, dtype=np.asarray(teacher.classes_).dtype)
+    return np.asarray(_in_batches(teacher.predict, X, batch_size, n_jobs))
+
+
+def soften(proba, temperature):
+    """Soft labels at a temperature: ``softmax(log(p) / T)``, i.e. ``p**(1/T)`` renormalised.
+
+    ``softmax(log(p) / T)`` equals ``softmax(z / T)`` for logits ``z`` (they
+    differ by a constant per row), so this serves sklearn and torch teachers
+    alike. Zero probabilities stay exactly zero at any temperature: the work is
+    done in log space with ``log(0) = -inf`` instead of clipping, which would
+    invent probability mass at high temperatures.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+        Teacher probabilities.
+    temperature : float > 0
+        ``T = 1`` returns ``proba`` unchanged; larger ``T`` flattens it.
+
+    Returns
+    -------
+    soft : ndarray of shape (n_samples, n_classes)
+        Rows summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph._labeling import soften
+    >>> soften(np.array([[0.8, 0.2, 0.0]]), temperature=2.0).round(3)
+    array([[0.667, 0.333, 0.   ]])
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    if temperature == 1:
+        return proba / proba.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        logits = np.log(proba) / temperature
+    # The row maximum is finite (some class has p > 0), so subtracting it keeps
+    # exp() in range without turning -inf into NaN.
+    logits -= logits.max(axis=1, keepdims=True)
+    soft = np.exp(logits)
+    return soft / soft.sum(axis=1, keepdims=True)
+
+
+def mix_with_true_labels(soft, y_true_indices, alpha):
+    """Blend soft labels with one-hot true labels: ``alpha * onehot + (1 - alpha) * soft``.
+
+    Parameters
+    ----------
+    soft : ndarray of shape (n_samples, n_classes)
+        The teacher's soft labels on labeled rows.
+    y_true_indices : ndarray of shape (n_samples,)
+        Column index of each row's true class.
+    alpha : float in [0, 1]
+        Weight of the true label.
+
+    Returns
+    -------
+    targets : ndarray of shape (n_samples, n_classes)
+        Mixed targets, rows summing to one.
+    """
+    onehot = np.zeros_like(soft)
+    onehot[np.arange(len(y_true_indices)), y_true_indices] = 1.0
+    return alpha * onehot + (1.0 - alpha) * soft
+
+
+def expand_soft_targets(X, targets, min_weight):
+    """Repeat each row once per class, weighted by its probability, for hard-label students.
+
+    A student that only accepts hard ``y`` learns soft labels through
+    ``sample_weight``: row ``i`` appears once for each class ``k`` with weight
+    ``targets[i, k]``. For a gini or entropy tree this gives the same split
+    criteria as fitting the probability vectors themselves. Weights below
+    ``min_weight`` are dropped to keep the expanded set small, the row's most
+    probable class is always kept, and the remaining weights are renormalised
+    so that every row keeps a total weight of one.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Rows.
+    targets : ndarray of shape (n_samples, n_classes)
+        Probability targets.
+    min_weight : float
+        Drop class weights below this.
+
+    Returns
+    -------
+    X_expanded : ndarray of shape (n_expanded, n_features)
+        Repeated rows.
+    class_indices : ndarray of shape (n_expanded,)
+        Column of ``targets`` (class index) of each repeated row.
+    sample_weight : ndarray of shape (n_expanded,)
+        Weights, summing to one per original row.
+    """
+    keep = targets >= min_weight
+    keep[np.arange(targets.shape[0]), np.argmax(targets, axis=1)] = True
+    kept = np.where(keep, targets, 0.0)
+    kept /= kept.sum(axis=1, keepdims=True)
+    rows, class_indices = np.nonzero(keep)
+    return X[rows], class_indices, kept[rows, class_indices]

@@ -1,0 +1,487 @@
+"""MetamorphosisClassifier: turn a teacher into any scikit-learn student."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+
+from ._labeling import (
+    expand_soft_targets,
+    mix_with_true_labels,
+    soften,
+    teacher_predict,
+    teacher_proba,
+)
+from ._teachers import TeacherEnsemble, align_proba, fit_teacher
+from .base import BaseTransferSampler
+from .metrics import fidelity_score
+from .samplers import PoolSampler
+from .samplers._pool import unlabeled_mask
+
+__all__ = ["MetamorphosisClassifier"]
+
+
+def _student_has(attr):
+    """For ``available_if``: the (fitted, else unfitted) student has ``attr``."""
+
+    def check(self):
+        student = getattr(self, "student_", self.student)
+        getattr(student, attr)  # raises AttributeError, which hides the method
+        return True
+
+    return check
+
+
+class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Turn a teacher classifier into a student classifier through a transfer set.
+
+    ``fit`` trains the teacher (model A) on the labeled rows, lets the transfer
+    sampler make the transfer set (data 2), labels it with the teacher, and
+    trains the student (model B) on it. ``predict``, ``predict_proba`` and
+    ``score`` are the student's; :meth:`fidelity` measures how often the student
+    agrees with its teacher. Knowledge distillation, model compression with
+    MUNGE, pedagogical rule extraction and self-training are all this one step.
+
+    Parameters
+    ----------
+    teacher : estimator or list of estimators
+        The teacher, a classifier. It is cloned and fitted inside ``fit``:
+        on the labeled rows, or on all rows with the ``-1`` markers when it is
+        semi-supervised (see ``teacher_data``). A teacher that is already
+        trained is passed as ``sklearn.frozen.FrozenEstimator(teacher)`` and is
+        not refitted. A list of teachers becomes a
+        :class:`~skmetamorph.TeacherEnsemble` whose probabilities are averaged.
+    student : estimator
+        The student, any scikit-learn classifier. Cloned and fitted on the
+        transfer set.
+    transfer_sampler : BaseTransferSampler, default=None
+        Makes the rows of the transfer set. ``None`` means
+        :class:`~skmetamorph.samplers.PoolSampler`: the unlabeled rows where
+        there are any, else all rows, relabeled by the teacher.
+    labels : {"hard", "soft"}, default="hard"
+        ``"hard"``: the student learns the teacher's predicted class.
+        ``"soft"``: the student learns the teacher's probabilities softened by
+        ``temperature``. A student that accepts only hard ``y`` gets each
+        transfer row once per class with ``sample_weight`` equal to the
+        probability, so it must accept ``sample_weight``.
+    temperature : float > 0, default=1.0
+        Soft labels are ``softmax(log(p) / temperature)``. 1 keeps the
+        teacher's belief; larger values expose which classes look alike
+        (Hinton et al. 2015). Only used with ``labels="soft"``.
+    alpha : float in [0, 1], default=1.0
+        With ``labels="soft"`` and ``include_labeled=True``, the target of a
+        labeled row is ``alpha * true_label + (1 - alpha) * soft_label``.
+        The default keeps the true labels as they are. With ``labels="hard"``
+        labeled rows always keep their true labels.
+    include_labeled : bool, default=True
+        Whether the labeled rows join the transfer set with their true labels.
+    teacher_data : {"auto", "labeled", "all"}, default="auto"
+        Rows the teacher is fitted on. ``"labeled"``: the labeled rows only.
+        ``"all"``: every row, unlabeled ones marked ``-1`` in ``y``, as
+        scikit-learn's semi-supervised estimators expect. ``"auto"``: ``"all"``
+        for semi-supervised teachers (``SelfTrainingClassifier``,
+        ``LabelPropagation``, ``LabelSpreading``, or an estimator with
+        ``_skmetamorph_semi_supervised = True``), else ``"labeled"``.
+    min_soft_weight : float in [0, 1), default=0.01
+        With soft labels for a hard-label student, a class whose probability
+        is below this is not repeated for a row (that row's other weights are
+        renormalised). 0.01 drops less than 1% of a row's mass per class and
+        keeps the expanded transfer set to a few rows per original row.
+    batch_size : int, default=10000
+        The teacher labels the transfer set in chunks of this many rows.
+    n_jobs : int, default=None
+        Number of chunks labeled in parallel through joblib. ``None`` means 1
+        unless in a :obj:`joblib.parallel_backend` context.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the transfer sampler and every ``random_state`` parameter of the
+        teacher and student that is left at ``None``, so that the same seed
+        gives the same model. Parameters the user set are never changed.
+    verbose : int, default=0
+        Print each stage (teacher fit, generation, labeling, student fit) with
+        its size and time.
+
+    Attributes
+    ----------
+    teacher_ : estimator
+        The fitted teacher (a :class:`~skmetamorph.TeacherEnsemble` for a list).
+    transfer_sampler_ : BaseTransferSampler
+        The sampler that made the transfer set.
+    student_ : estimator
+        The fitted student.
+    classes_ : ndarray of shape (n_classes,)
+        Classes of the labeled rows, plus any further class a pre-trained
+        teacher knows.
+    n_transfer_samples_ : int
+        Number of rows the sampler made (labeled rows not counted).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    skmetamorph.samplers : Ways to make the transfer set.
+    skmetamorph.metrics.fidelity_score : Agreement of a student with its teacher.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skmetamorph import MetamorphosisClassifier
+    >>> from skmetamorph.samplers import MUNGE
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = MetamorphosisClassifier(
+    ...     RandomForestClassifier(n_estimators=50), DecisionTreeClassifier(max_depth=8),
+    ...     transfer_sampler=MUNGE(n_samples=2.0), random_state=0)
+    >>> clf.fit(X[:1000], y[:1000]).n_transfer_samples_
+    2000
+    >>> bool(clf.fidelity(X[1000:]) > 0.5)
+    True
+    """
+
+    _parameter_constraints = {
+        "teacher": [HasMethods(["fit", "predict"]), list],
+        "student": [HasMethods(["fit", "predict"])],
+        "transfer_sampler": [HasMethods(["fit_generate"]), None],
+        "labels": [StrOptions({"hard", "soft"})],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, 1, closed="both")],
+        "include_labeled": ["boolean"],
+        "teacher_data": [StrOptions({"auto", "labeled", "all"})],
+        "min_soft_weight": [Interval(Real, 0, 1, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        teacher,
+        student,
+        transfer_sampler=None,
+        *,
+        labels="hard",
+        temperature=1.0,
+        alpha=1.0,
+        include_labeled=True,
+        teacher_data="auto",
+        min_soft_weight=0.01,
+        batch_size=10_000,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.teacher = teacher
+        self.student = student
+        self.transfer_sampler = transfer_sampler
+        self.labels = labels
+        self.temperature = temperature
+        self.alpha = alpha
+        self.include_labeled = include_labeled
+        self.teacher_data = teacher_data
+        self.min_soft_weight = min_soft_weight
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the teacher, make and label the transfer set, fit the student.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows, labeled and unlabeled.
+        y : array-like of shape (n_samples,)
+            Labels; ``-1`` marks an unlabeled row (scikit-learn's
+            semi-supervised convention). Unlabeled rows are seen by
+            semi-supervised teachers and by samplers that draw from the pool.
+
+        Returns
+        -------
+        self : MetamorphosisClassifier
+            The fitted estimator.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=self._finite_check(),
+        )
+        labeled = ~unlabeled_mask(y)
+        y_labeled = y[labeled]
+        self._check_labels(y_labeled)
+        self._check_soft_label_support()
+        rng = check_random_state(self.random_state)
+
+        with self._stage("teacher fit", f"{labeled.sum()} labeled of {len(y)} rows"):
+            self.teacher_ = fit_teacher(
+                self._seeded(clone(self._teacher_template()), rng), X, y, self.teacher_data
+            )
+        self.classes_ = self._classes(y_labeled)
+
+        sampler = self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
+        self.transfer_sampler_ = self._seeded(clone(sampler), rng)
+        with self._stage("generation", "") as stage:
+            X_transfer = self.transfer_sampler_.fit_generate(X, y, teacher=self.teacher_)
+            stage["info"] = f"{X_transfer.shape[0]} transfer rows"
+        self.n_transfer_samples_ = X_transfer.shape[0]
+
+        if self.n_transfer_samples_ == 0 and not self.include_labeled:
+            raise ValueError(
+                f"The transfer set is empty: {type(self.transfer_sampler_).__name__} made no "
+                "rows and include_labeled=False. Lower the sampler's threshold or set "
+                "include_labeled=True."
+            )
+
+        with self._stage("labeling", f"{X_transfer.shape[0]} rows"):
+            X_student, targets = self._transfer_targets(X[labeled], y_labeled, X_transfer)
+
+        self.student_ = self._seeded(clone(self.student), rng)
+        with self._stage("student fit", f"{X_student.shape[0]} rows"):
+            self._fit_student(X_student, targets)
+        return self
+
+    def _finite_check(self):
+        """NaN is let through only when the teacher, student and sampler all take it."""
+        sampler = self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
+        parts = self._teacher_list() + [self.student, sampler]
+        allow_nan = all(get_tags(part).input_tags.allow_nan for part in parts)
+        return "allow-nan" if allow_nan else True
+
+    def _teacher_list(self):
+        return list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]
+
+    def _teacher_template(self):
+        if isinstance(self.teacher, list):
+            return TeacherEnsemble(list(self.teacher))
+        return self.teacher
+
+    def _check_labels(self, y_labeled):
+        if y_labeled.shape[0] == 0:
+            raise ValueError(
+                "All rows are unlabeled (y == -1): the teacher needs labeled rows to learn "
+                "from. Pass a pre-trained teacher as FrozenEstimator(teacher) together with "
+                "some labeled rows."
+            )
+        check_classification_targets(y_labeled)
+        if np.unique(y_labeled).shape[0] < 2 and not isinstance(self.teacher, FrozenEstimator):
+            raise ValueError(
+                "The labeled rows contain only one class; a classifier needs at least two "
+                f"classes (got {np.unique(y_labeled).tolist()})."
+            )
+
+    def _check_soft_label_support(self):
+        if self.labels != "soft":
+            return
+        for teacher in self._teacher_list():
+            if not hasattr(teacher, "predict_proba"):
+                raise ValueError(
+                    f"labels='soft' needs a teacher with predict_proba; "
+                    f"{type(teacher).__name__} has none. Use labels='hard'."
+                )
+        if not _accepts_soft_targets(self.student) and not has_fit_parameter(
+            self.student, "sample_weight"
+        ):
+            raise ValueError(
+                f"labels='soft' needs a student whose fit accepts sample_weight (each row is "
+                f"repeated per class, weighted by its probability); "
+                f"{type(self.student).__name__}.fit has no sample_weight. Use labels='hard' "
+                "or another student."
+            )
+
+    def _classes(self, y_labeled):
+        # A pre-trained teacher may know classes that the few labeled rows lack;
+        # keeping them loses nothing and lets the student predict them.
+        classes = np.unique(y_labeled)
+        teacher_classes = getattr(self.teacher_, "classes_", None)
+        if teacher_classes is not None and isinstance(self.teacher, FrozenEstimator):
+            classes = np.unique(np.concatenate([classes, np.asarray(teacher_classes)]))
+        return classes
+
+    def _transfer_targets(self, X_labeled, y_labeled, X_transfer):
+        """Rows and targets for the student: labeled rows (if kept) then transfer rows.
+
+        Targets are class labels (hard) or an (n, n_classes) probability matrix (soft).
+        """
+        batching = {"batch_size": self.batch_size, "n_jobs": self.n_jobs}
+        parts_X = [X_labeled] if self.include_labeled else []
+        if self.labels == "hard":
+            parts_y = [y_labeled] if self.include_labeled else []
+            parts_y.append(teacher_predict(self.teacher_, X_transfer, **batching))
+            return np.concatenate(parts_X + [X_transfer]), np.concatenate(parts_y)
+
+        parts_p = []
+        if self.include_labeled:
+            y_index = np.searchsorted(self.classes_, y_labeled)
+            soft_labeled = np.zeros((len(y_labeled), len(self.classes_)))
+            if self.alpha < 1:  # the teacher's view of labeled rows matters only then
+                soft_labeled = soften(
+                    teacher_proba(self.teacher_, X_labeled, self.classes_, **batching),
+                    self.temperature,
+                )
+            parts_p.append(mix_with_true_labels(soft_labeled, y_index, self.alpha))
+        proba = teacher_proba(self.teacher_, X_transfer, self.classes_, **batching)
+        parts_p.append(soften(proba, self.temperature))
+        return np.concatenate(parts_X + [X_transfer]), np.concatenate(parts_p)
+
+    def _fit_student(self, X_student, targets):
+        if targets.ndim == 1:
+            self.student_.fit(X_student, targets)
+        elif _accepts_soft_targets(self.student_):
+            self.student_.fit(X_student, targets.astype(X_student.dtype, copy=False))
+        else:
+            X_rep, class_index, weight = expand_soft_targets(
+                X_student, targets, self.min_soft_weight
+            )
+            self.student_.fit(X_rep, self.classes_[class_index], sample_weight=weight)
+
+    # ------------------------------------------------------------ predicting
+    def predict(self, X):
+        """Predict classes with the student.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted classes.
+        """
+        X = self._validate_predict_input(X)
+        return self.student_.predict(X)
+
+    @available_if(_student_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the student, one column per class in ``classes_``.
+
+        A class the student never saw (absent from its transfer set) gets a
+        column of zeros, so the columns always match ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities.
+        """
+        X = self._validate_predict_input(X)
+        return align_proba(self.student_.predict_proba(X), self.student_.classes_, self.classes_)
+
+    @available_if(_student_has("predict_proba"))
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities (``-inf`` for classes the student never saw).
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def fidelity(self, X):
+        """Fraction of rows on which the student predicts the teacher's class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to compare on (held-out data tells more than the training rows).
+
+        Returns
+        -------
+        fidelity : float
+            Agreement in [0, 1].
+        """
+        X = self._validate_predict_input(X)
+        return fidelity_score(self.teacher_, self.student_, X)
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self,
+            X,
+            reset=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=self._finite_check(),
+        )
+
+    # --------------------------------------------------------------- helpers
+    def _seeded(self, estimator, rng):
+        """Give every ``random_state`` left at None a seed drawn from ``rng``.
+
+        Only when the meta-estimator itself is seeded: ``random_state=None``
+        keeps the sub-estimators' own (unseeded) behaviour. Frozen teachers are
+        never touched.
+        """
+        if self.random_state is None or isinstance(estimator, FrozenEstimator):
+            return estimator
+        if not hasattr(estimator, "get_params"):
+            return estimator
+        params = estimator.get_params(deep=True)
+        unseeded = sorted(
+            key
+            for key, value in params.items()
+            if value is None and (key == "random_state" or key.endswith("__random_state"))
+        )
+        seeds = {key: int(rng.randint(np.iinfo(np.int32).max)) for key in unseeded}
+        if seeds:
+            estimator.set_params(**seeds)
+        return estimator
+
+    def _stage(self, name, info):
+        return _VerboseStage(self, name, info)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self._finite_check() == "allow-nan"
+        tags.input_tags.sparse = False
+        return tags
+
+
+class _VerboseStage:
+    """Context manager that prints a stage's name, size and duration when verbose."""
+
+    def __init__(self, owner, name, info):
+        self.owner, self.name, self.state = owner, name, {"info": info}
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self.state
+
+    def __exit__(self, *exc_info):
+        if self.owner.verbose and exc_info[0] is None:
+            elapsed = time.perf_counter() - self.start
+            info = f" ({self.state['info']})" if self.state["info"] else ""
+            print(f"[{type(self.owner).__name__}] {self.name}{info}: {elapsed:.2f}s")
+        return False
+
+
+def _accepts_soft_targets(student):
+    """Whether the student trains on probability targets directly (e.g. our torch students).
+
+    Students opt in with a class attribute ``_skmetamorph_soft_targets = True``.
+    """
+    return bool(getattr(student, "_skmetamorph_soft_targets", False))

@@ -1,0 +1,254 @@
+"""MUNGE: the transfer-set generator of "Model compression" (Bucilua et al., 2006)."""
+
+from numbers import Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils._param_validation import Interval
+
+from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+from ._noise import draw_rows
+
+__all__ = ["MUNGE"]
+
+
+class MUNGE(BaseTransferSampler):
+    """Perturb each row towards its nearest neighbour (MUNGE).
+
+    MUNGE makes new rows that look like the data by mixing every row ``a`` with
+    its nearest neighbour ``b``. For each feature, with probability ``p``:
+
+    - a continuous feature takes a value drawn from
+      ``Normal(b, sd=|a - b| / s)``: the neighbour's value, perturbed by as much
+      as the two rows differ, so the spread follows the local density of the
+      data;
+    - a categorical feature takes the neighbour's value (it is swapped, never
+      perturbed, so it only takes values seen in the data);
+
+    otherwise the feature keeps ``a``'s value. To make ``n_samples`` rows, the
+    data rows are used in rounds (every row once per round, a random subset in
+    the last, partial round), each use with fresh random draws.
+
+    The nearest neighbours are searched on standardised continuous features and
+    one-hot encoded categorical features, so that no feature dominates the
+    distance through its units; a categorical mismatch counts as much as a
+    difference of one standard deviation in a continuous feature. Identical
+    rows are searched once, so a duplicated row gets a *different* row as its
+    neighbour rather than its own copy (which would never perturb it).
+
+    Parameters
+    ----------
+    n_samples : int or float, default=1.0
+        Number of rows to make: a count if an int, a multiple of the number of
+        input rows if a float.
+    p : float, default=0.5
+        Probability, per feature and per new row, of taking the neighbour's
+        (perturbed) value. ``0`` returns copies of data rows.
+    s : float, default=1.0
+        Local variance parameter: the perturbation of a continuous feature has
+        standard deviation ``|a - b| / s``, so a larger ``s`` keeps new values
+        closer to the neighbour's.
+    categorical_features : array-like of int, bool or str, default=None
+        Features that are categorical: indices, a boolean mask of length
+        ``n_features``, or feature names when ``X`` is a DataFrame. ``None``
+        means all features are continuous.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the row draws, the feature choices and the perturbations.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit_generate`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit_generate`. Defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    GaussianNoiseSampler : Adds noise of one global relative scale instead of
+        a local one.
+    KDESampler : Draws from a kernel density estimate of the data.
+
+    Notes
+    -----
+    The paper's procedure modifies both ``a`` and its neighbour ``b`` in each
+    step: ``a`` moves towards ``b`` and, symmetrically, ``b`` towards ``a``.
+    This implementation makes one new row per draw, ``a``'s; ``b``'s
+    counterpart arises when ``b`` itself is drawn (``a`` is usually, though not
+    always, ``b``'s nearest neighbour too). This keeps every row used equally
+    often and the number of rows exactly ``n_samples``.
+
+    At least two rows are needed (a single row has no neighbour). If all rows
+    are identical, the new rows are copies of that row.
+
+    References
+    ----------
+    .. [1] C. Bucilua, R. Caruana and A. Niculescu-Mizil, "Model compression",
+       Proceedings of the 12th ACM SIGKDD International Conference on Knowledge
+       Discovery and Data Mining, pp. 535-541, 2006.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph.samplers import MUNGE
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.column_stack([rng.normal(size=100), rng.integers(0, 3, size=100)])
+    >>> munge = MUNGE(n_samples=5.0, categorical_features=[1], random_state=0)
+    >>> X_new = munge.fit_generate(X)
+    >>> X_new.shape
+    (500, 2)
+    >>> np.unique(X_new[:, 1]).tolist()
+    [0.0, 1.0, 2.0]
+    """
+
+    _parameter_constraints: dict = {
+        "n_samples": N_SAMPLES_CONSTRAINT,
+        "p": [Interval(Real, 0, 1, closed="both")],
+        "s": [Interval(Real, 0, None, closed="neither")],
+        "categorical_features": ["array-like", None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_samples=1.0,
+        p=0.5,
+        s=1.0,
+        categorical_features=None,
+        random_state=None,
+    ):
+        self.n_samples = n_samples
+        self.p = p
+        self.s = s
+        self.categorical_features = categorical_features
+        self.random_state = random_state
+
+    def _fit_generate(self, X, y, teacher, rng):
+        n_rows, n_features = X.shape
+        if n_rows < 2:
+            raise ValueError(
+                f"MUNGE needs at least 2 rows to find nearest neighbours; got {n_rows}."
+            )
+        categorical = self._categorical_mask(n_features)
+        neighbour = _nearest_distinct_neighbours(X, categorical)
+
+        n_out = self._resolve_n_samples(n_rows)
+        rows = draw_rows(n_rows, n_out, rng)
+        X_new = X[rows]  # a fancy-indexed copy: the rows "a", modified in place below
+        X_nn = X[neighbour[rows]]  # their neighbours "b"
+
+        # Both draws are made in full, whatever p and the feature kinds, so that
+        # the random stream (and hence the output for a seed) does not depend on
+        # which features happen to be categorical. They are made in X's dtype to
+        # keep float32 data float32 in memory.
+        take = rng.random(X_new.shape, dtype=X.dtype) < self.p
+        noise = rng.standard_normal(X_new.shape, dtype=X.dtype)
+
+        # Continuous: Normal(b, |a - b| / s). Working in original units is exact:
+        # the normal's sd scales with the feature, so standardising first and
+        # unscaling afterwards would give the same rows (up to rounding).
+        values = X_nn + np.abs(X_new - X_nn) / X.dtype.type(self.s) * noise
+        # Categorical: the neighbour's value as is, so only seen values occur.
+        values[:, categorical] = X_nn[:, categorical]
+        np.copyto(X_new, values, where=take)
+        return X_new
+
+    def _categorical_mask(self, n_features):
+        """Boolean mask of the categorical features from ``categorical_features``."""
+        mask = np.zeros(n_features, dtype=bool)
+        if self.categorical_features is None:
+            return mask
+        features = np.asarray(self.categorical_features)
+        if features.size == 0:
+            return mask
+        if features.ndim != 1:
+            raise ValueError(
+                "categorical_features must be a 1d array-like of indices, a boolean "
+                f"mask or feature names; got shape {features.shape}."
+            )
+        if features.dtype.kind == "b":
+            if features.shape[0] != n_features:
+                raise ValueError(
+                    f"categorical_features as a boolean mask must have one entry per "
+                    f"feature ({n_features}); got {features.shape[0]}."
+                )
+            return features.copy()
+        if features.dtype.kind == "U" or (
+            features.dtype.kind == "O" and all(isinstance(f, str) for f in features)
+        ):
+            return self._mask_from_names(features, mask)
+        if features.dtype.kind not in "iu":
+            raise ValueError(
+                "categorical_features must hold integer indices, booleans or feature "
+                f"names; got values of dtype {features.dtype}."
+            )
+        out_of_range = features[(features < 0) | (features >= n_features)]
+        if out_of_range.size:
+            raise ValueError(
+                f"categorical_features has indices {out_of_range.tolist()} out of "
+                f"range for X with {n_features} features (valid indices are 0 to "
+                f"{n_features - 1})."
+            )
+        mask[features] = True
+        return mask
+
+    def _mask_from_names(self, names, mask):
+        known = getattr(self, "feature_names_in_", None)
+        if known is None:
+            raise ValueError(
+                "categorical_features holds feature names, but X has no feature "
+                "names; pass a DataFrame with string column names, or use indices."
+            )
+        position = {name: i for i, name in enumerate(known)}
+        unknown = [str(name) for name in names if name not in position]
+        if unknown:
+            raise ValueError(
+                f"categorical_features names {unknown} are not features of X; "
+                f"known features: {list(known)}."
+            )
+        mask[[position[name] for name in names]] = True
+        return mask
+
+
+def _nearest_distinct_neighbours(X, categorical):
+    """Index, for every row of ``X``, of its nearest row with different values.
+
+    Duplicate rows are collapsed before the search: with duplicates, a row's
+    nearest neighbour would be its own copy at distance 0, and MUNGE would never
+    perturb it. If all rows are identical, every row is its own neighbour.
+    """
+    X_unique, first, inverse = np.unique(
+        X, axis=0, return_index=True, return_inverse=True
+    )
+    inverse = inverse.reshape(-1)  # numpy 2.0.x returned it with an extra axis
+    if X_unique.shape[0] < 2:
+        return np.zeros(X.shape[0], dtype=np.intp)
+    Z = _search_space(X_unique, categorical)
+    # kneighbors without X excludes each indexed point from its own neighbours.
+    nn = NearestNeighbors(n_neighbors=1).fit(Z)
+    nearest_unique = nn.kneighbors(return_distance=False)[:, 0]
+    return first[nearest_unique[inverse]]
+
+
+def _search_space(X, categorical):
+    """The rows in which nearest neighbours are searched.
+
+    Continuous features are standardised (a constant feature is left centred,
+    not divided by zero) so that distances do not depend on units. Categorical
+    features are one-hot encoded and scaled by ``1/sqrt(2)``: two different
+    categories then differ by exactly 1 in squared distance, whatever their
+    numeric codes, instead of by the (meaningless) difference of the codes.
+    """
+    parts = []
+    if (~categorical).any():
+        parts.append(StandardScaler().fit_transform(X[:, ~categorical]))
+    if categorical.any():
+        onehot = OneHotEncoder(dtype=X.dtype).fit_transform(X[:, categorical])
+        parts.append(onehot * np.sqrt(0.5).astype(X.dtype))
+    if len(parts) == 1:
+        return parts[0]
+    # The one-hot part is sparse (a category column with many levels would be
+    # large if dense); NearestNeighbors searches sparse rows by brute force.
+    return sparse.hstack(parts, format="csr")

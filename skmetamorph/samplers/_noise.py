@@ -1,0 +1,178 @@
+"""Samplers that add noise to the data or fill its bounding box."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+
+__all__ = ["GaussianNoiseSampler", "UniformSampler"]
+
+
+def draw_rows(n_rows, n_samples, rng):
+    """Indices of ``n_samples`` rows drawn evenly from ``n_rows`` rows.
+
+    The rows are used in rounds: each full round takes every row once, in data
+    order, and the last, partial round takes a random subset without
+    replacement (sorted). So every row is used ``n_samples // n_rows`` or one
+    more times; plain sampling with replacement would use some rows many times
+    and miss others, which wastes teacher labels on near-copies.
+
+    Parameters
+    ----------
+    n_rows : int
+        Number of rows to draw from.
+    n_samples : int
+        Number of indices to return.
+    rng : numpy.random.Generator
+        Source of randomness for the partial round.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_samples,)
+        Row indices in ``[0, n_rows)``.
+    """
+    n_rounds, n_rest = divmod(n_samples, n_rows)
+    rest = np.sort(rng.choice(n_rows, size=n_rest, replace=False))
+    return np.concatenate([np.tile(np.arange(n_rows), n_rounds), rest])
+
+
+class GaussianNoiseSampler(BaseTransferSampler):
+    """Rows of the data with added Gaussian noise.
+
+    Each new row is a data row (drawn in rounds, so that every row is used about
+    equally often) plus independent Gaussian noise whose standard deviation, per
+    feature, is ``scale`` times that feature's standard deviation in the data.
+    The noise therefore follows each feature's own units; a constant feature
+    stays constant.
+
+    Parameters
+    ----------
+    n_samples : int or float, default=1.0
+        Number of rows to make: a count if an int, a multiple of the number of
+        input rows if a float.
+    scale : float, default=0.1
+        Standard deviation of the noise as a fraction of each feature's
+        standard deviation. ``0`` returns copies of data rows.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the row draws and the noise.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit_generate`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit_generate`. Defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    MUNGE : Perturbs each row towards its nearest neighbour instead of by a
+        global noise level.
+    UniformSampler : Rows drawn uniformly from the bounding box of the data.
+    KDESampler : Rows drawn from a kernel density estimate, which is the same
+        idea with a bandwidth chosen from the data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph.samplers import GaussianNoiseSampler
+    >>> X = np.random.default_rng(0).normal(size=(50, 3))
+    >>> sampler = GaussianNoiseSampler(n_samples=3.0, scale=0.2, random_state=0)
+    >>> sampler.fit_generate(X).shape
+    (150, 3)
+    """
+
+    _parameter_constraints: dict = {
+        "n_samples": N_SAMPLES_CONSTRAINT,
+        "scale": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_samples=1.0, scale=0.1, random_state=None):
+        self.n_samples = n_samples
+        self.scale = scale
+        self.random_state = random_state
+
+    def _fit_generate(self, X, y, teacher, rng):
+        n_out = self._resolve_n_samples(X.shape[0])
+        X_new = X[draw_rows(X.shape[0], n_out, rng)]
+        # Noise in each feature's own units: a single global sd would drown
+        # small-scale features and leave large-scale ones untouched.
+        sd = (self.scale * X.std(axis=0)).astype(X.dtype)
+        # Drawn in X's dtype so that float32 data stays float32 in memory.
+        X_new += rng.standard_normal(X_new.shape, dtype=X.dtype) * sd
+        return X_new
+
+
+class UniformSampler(BaseTransferSampler):
+    """Rows drawn uniformly from the bounding box of the data.
+
+    Each feature is drawn independently and uniformly between its minimum and
+    maximum in the data, widened by ``margin`` times its range on each side. The
+    rows ignore the data's shape (correlations, clusters), so they probe the
+    teacher everywhere in the box, including where it has seen no data; this is
+    useful to extract a surrogate that matches the teacher over a whole input
+    domain rather than only near the data.
+
+    Parameters
+    ----------
+    n_samples : int or float, default=1.0
+        Number of rows to make: a count if an int, a multiple of the number of
+        input rows if a float.
+    margin : float, default=0.0
+        Widening of the box on each side, as a fraction of each feature's range.
+        ``0`` keeps the rows within the observed minimum and maximum.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit_generate`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit_generate`. Defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    GaussianNoiseSampler : Rows near the data instead of anywhere in its box.
+    KDESampler : Rows drawn from a density estimate of the data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph.samplers import UniformSampler
+    >>> X = np.array([[0.0, 10.0], [1.0, 20.0], [0.5, 15.0]])
+    >>> X_new = UniformSampler(n_samples=100, random_state=0).fit_generate(X)
+    >>> X_new.shape
+    (100, 2)
+    >>> bool((X_new >= X.min(axis=0)).all() and (X_new <= X.max(axis=0)).all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_samples": N_SAMPLES_CONSTRAINT,
+        "margin": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_samples=1.0, margin=0.0, random_state=None):
+        self.n_samples = n_samples
+        self.margin = margin
+        self.random_state = random_state
+
+    def _fit_generate(self, X, y, teacher, rng):
+        n_out = self._resolve_n_samples(X.shape[0])
+        # The box is computed in float64 so that the margin does not round
+        # differently for float32 data; the base class casts the rows back.
+        low = X.min(axis=0).astype(np.float64)
+        high = X.max(axis=0).astype(np.float64)
+        width = high - low
+        low -= self.margin * width
+        high += self.margin * width
+        X_new = rng.uniform(low, high, size=(n_out, X.shape[1]))
+        # low + u * (high - low) can round up to just above high; clip so that
+        # the documented bounds hold exactly.
+        return np.clip(X_new, low, high)

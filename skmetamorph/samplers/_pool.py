@@ -1,0 +1,86 @@
+"""The identity sampler: the given rows themselves, relabeled by the teacher."""
+
+import numpy as np
+from sklearn.utils._param_validation import StrOptions
+
+from ..base import BaseTransferSampler, UNLABELED
+
+__all__ = ["PoolSampler"]
+
+
+def select_pool(X, y, pool):
+    """Rows of ``X`` that form the pool: unlabeled rows, all rows, or "auto".
+
+    "auto" means the unlabeled rows (``y == -1``) where there are any, else all
+    rows: a user who passes only labeled data still gets a transfer set.
+    """
+    if pool == "all" or y is None:
+        return X
+    unlabeled = unlabeled_mask(y)
+    if pool == "unlabeled" or unlabeled.any():
+        return X[unlabeled]
+    return X
+
+
+def unlabeled_mask(y):
+    """Boolean mask of the rows of ``y`` marked unlabeled (``-1``).
+
+    String labels cannot hold ``-1`` unless ``y`` is of object dtype, so a
+    string array has no unlabeled rows.
+    """
+    y = np.asarray(y)
+    if y.dtype.kind in "US":
+        return np.zeros(y.shape[0], dtype=bool)
+    if y.dtype.kind == "O":
+        return np.array([_is_unlabeled_marker(v) for v in y], dtype=bool)
+    return y == UNLABELED
+
+
+def _is_unlabeled_marker(value):
+    # Object arrays may mix strings and -1; compare numbers only, so that the
+    # string "-1" stays a real class name.
+    return isinstance(value, (int, float, np.integer, np.floating)) and value == UNLABELED
+
+
+class PoolSampler(BaseTransferSampler):
+    """Use given rows as the transfer set: the identity sampler.
+
+    The teacher relabels real rows, typically a pool of unlabeled data. This is
+    the plainest transfer set and the default of
+    :class:`~skmetamorph.MetamorphosisClassifier`.
+
+    Parameters
+    ----------
+    pool : {"auto", "unlabeled", "all"}, default="auto"
+        Which rows to return. ``"unlabeled"``: rows marked ``-1`` in ``y``;
+        ``"all"``: every row; ``"auto"``: the unlabeled rows where there are
+        any, else every row.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    See Also
+    --------
+    ConfidenceSampler : Keep only the rows the teacher is confident about.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph.samplers import PoolSampler
+    >>> X = np.arange(8.0).reshape(4, 2)
+    >>> y = np.array([0, 1, -1, -1])
+    >>> PoolSampler().fit_generate(X, y)
+    array([[4., 5.],
+           [6., 7.]])
+    """
+
+    _parameter_constraints = {"pool": [StrOptions({"auto", "unlabeled", "all"})]}
+    _allows_nan = True
+
+    def __init__(self, pool="auto"):
+        self.pool = pool
+
+    def _fit_generate(self, X, y, teacher, rng):
+        return select_pool(X, y, self.pool).copy()
