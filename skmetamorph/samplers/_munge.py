@@ -246,9 +246,20 @@ def _search_space(X, categorical):
         parts.append(StandardScaler().fit_transform(X[:, ~categorical]))
     if categorical.any():
         onehot = OneHotEncoder(dtype=X.dtype).fit_transform(X[:, categorical])
-        parts.append(onehot * np.sqrt(0.5).astype(X.dtype))
+        onehot *= np.sqrt(0.5).astype(X.dtype)
+        # Dense rows are searched far faster (trees, or BLAS for brute force)
+        # than sparse ones, which NearestNeighbors can only scan pair by pair;
+        # stay sparse only when a dense one-hot block would not fit in memory
+        # (categorical features with very many levels).
+        if onehot.shape[0] * onehot.shape[1] <= _DENSE_ONEHOT_MAX_SIZE:
+            onehot = onehot.toarray()
+        parts.append(onehot)
     if len(parts) == 1:
         return parts[0]
-    # The one-hot part is sparse (a category column with many levels would be
-    # large if dense); NearestNeighbors searches sparse rows by brute force.
-    return sparse.hstack(parts, format="csr")
+    if sparse.issparse(parts[-1]):
+        return sparse.hstack(parts, format="csr")
+    return np.hstack(parts)
+
+
+#: Largest one-hot block (in entries, 256 MiB as float64) searched as a dense array.
+_DENSE_ONEHOT_MAX_SIZE = 2**25

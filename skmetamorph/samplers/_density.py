@@ -1,0 +1,224 @@
+"""Samplers that fit a density model to the data and draw from it."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.mixture import GaussianMixture
+from sklearn.neighbors import KernelDensity
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+
+__all__ = ["KDESampler", "GMMSampler"]
+
+
+class _StandardisedDensitySampler(BaseTransferSampler):
+    """Shared steps of the density samplers: standardise, fit, draw, unscale.
+
+    The density models are fitted on standardised features because their
+    smoothing is not scale-free: a kernel bandwidth or a covariance
+    regularisation is one number for all features, and rules such as Scott's
+    assume unit variance. Exactly constant features are given scale 1 for the
+    fit and set back to their constant afterwards, since the model knows
+    nothing about their spread and would otherwise blur them with noise in
+    arbitrary units.
+    """
+
+    def _standardise(self, X):
+        """Set ``mean_`` and ``scale_`` from ``X`` and return ``X`` standardised."""
+        self.mean_ = X.mean(axis=0)
+        scale = X.std(axis=0)
+        # A zero std in a non-constant feature can only come from underflow.
+        scale[_constant_features(X) | (scale == 0)] = 1
+        self.scale_ = scale
+        return (X - self.mean_) / self.scale_
+
+    def _unstandardise(self, Z, X):
+        """Map rows ``Z`` back to ``X``'s units, restoring its constant features."""
+        X_new = Z * self.scale_ + self.mean_
+        constant = _constant_features(X)
+        X_new[:, constant] = X[0, constant]
+        return X_new
+
+
+def _constant_features(X):
+    """Mask of the features that take a single value in ``X``."""
+    return X.max(axis=0) == X.min(axis=0)
+
+
+def _sub_seed(rng):
+    """An int seed for a scikit-learn sub-model, drawn from the sampler's rng."""
+    return int(rng.integers(np.iinfo(np.int32).max))
+
+
+class KDESampler(_StandardisedDensitySampler):
+    """Rows drawn from a Gaussian kernel density estimate of the data.
+
+    A :class:`~sklearn.neighbors.KernelDensity` with a Gaussian kernel is fitted
+    on the standardised data, and new rows are drawn from it and mapped back to
+    the original units. Drawing from a Gaussian KDE amounts to taking a data row
+    and adding Gaussian noise with standard deviation ``bandwidth`` (in units of
+    each feature's standard deviation).
+
+    Parameters
+    ----------
+    n_samples : int or float, default=1.0
+        Number of rows to make: a count if an int, a multiple of the number of
+        input rows if a float.
+    bandwidth : float or {"scott", "silverman"}, default="scott"
+        Bandwidth of the kernel in standardised units, or the rule that
+        computes it from the number of rows and features.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+
+    Attributes
+    ----------
+    kde_ : KernelDensity
+        The density model, fitted on ``(X - mean_) / scale_``.
+    mean_ : ndarray of shape (n_features_in_,)
+        Mean of each feature.
+    scale_ : ndarray of shape (n_features_in_,)
+        Standard deviation of each feature (1 for a constant feature, which is
+        copied to the new rows as is).
+    n_features_in_ : int
+        Number of features seen during :meth:`fit_generate`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit_generate`. Defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    GMMSampler : Draws from a Gaussian mixture, a smoother density with few
+        components.
+    GaussianNoiseSampler : Fixed relative noise around data rows.
+    sklearn.neighbors.KernelDensity : The density model used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph.samplers import KDESampler
+    >>> X = np.random.default_rng(0).normal(size=(200, 2))
+    >>> sampler = KDESampler(n_samples=500, random_state=0)
+    >>> sampler.fit_generate(X).shape
+    (500, 2)
+    >>> round(float(sampler.kde_.bandwidth_), 3)
+    0.414
+    """
+
+    _parameter_constraints: dict = {
+        "n_samples": N_SAMPLES_CONSTRAINT,
+        "bandwidth": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"scott", "silverman"}),
+        ],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_samples=1.0, bandwidth="scott", random_state=None):
+        self.n_samples = n_samples
+        self.bandwidth = bandwidth
+        self.random_state = random_state
+
+    def _fit_generate(self, X, y, teacher, rng):
+        n_out = self._resolve_n_samples(X.shape[0])
+        Z = self._standardise(X)
+        # Only the Gaussian and tophat kernels can be sampled from; the Gaussian
+        # one gives rows that are not confined to balls around the data rows.
+        self.kde_ = KernelDensity(kernel="gaussian", bandwidth=self.bandwidth).fit(Z)
+        Z_new = self.kde_.sample(n_out, random_state=_sub_seed(rng))
+        return self._unstandardise(Z_new, X)
+
+
+class GMMSampler(_StandardisedDensitySampler):
+    """Rows drawn from a Gaussian mixture fitted to the data.
+
+    A :class:`~sklearn.mixture.GaussianMixture` is fitted on the standardised
+    data, and new rows are drawn from it, mapped back to the original units and
+    shuffled (the mixture returns its draws grouped by component, which would
+    put similar rows next to each other in every batch of the transfer set).
+
+    Parameters
+    ----------
+    n_samples : int or float, default=1.0
+        Number of rows to make: a count if an int, a multiple of the number of
+        input rows if a float.
+    n_components : int, default=5
+        Number of mixture components. It is capped at the number of distinct
+        rows, since a component needs at least one row of its own.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+        Form of the components' covariance matrices, as in
+        :class:`~sklearn.mixture.GaussianMixture`.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the mixture's initialisation, the draws and the shuffle.
+
+    Attributes
+    ----------
+    gmm_ : GaussianMixture
+        The density model, fitted on ``(X - mean_) / scale_``.
+    mean_ : ndarray of shape (n_features_in_,)
+        Mean of each feature.
+    scale_ : ndarray of shape (n_features_in_,)
+        Standard deviation of each feature (1 for a constant feature, which is
+        copied to the new rows as is).
+    n_features_in_ : int
+        Number of features seen during :meth:`fit_generate`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit_generate`. Defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    KDESampler : Draws from a kernel density estimate, which follows the data
+        more closely.
+    sklearn.mixture.GaussianMixture : The density model used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph.samplers import GMMSampler
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(-5, size=(100, 2)), rng.normal(5, size=(100, 2))])
+    >>> sampler = GMMSampler(n_samples=300, n_components=2, random_state=0)
+    >>> sampler.fit_generate(X).shape
+    (300, 2)
+    >>> sampler.gmm_.n_components
+    2
+    """
+
+    _parameter_constraints: dict = {
+        "n_samples": N_SAMPLES_CONSTRAINT,
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self, n_samples=1.0, n_components=5, covariance_type="full", random_state=None
+    ):
+        self.n_samples = n_samples
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.random_state = random_state
+
+    def _fit_generate(self, X, y, teacher, rng):
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"GMMSampler needs at least 2 rows to fit a Gaussian mixture; got "
+                f"{X.shape[0]}."
+            )
+        n_out = self._resolve_n_samples(X.shape[0])
+        Z = self._standardise(X)
+        # More components than distinct rows cannot be initialised (k-means
+        # would find empty clusters and warn); fewer is the best we can do.
+        n_distinct = np.unique(X, axis=0).shape[0]
+        # Fitted in float64 even for float32 data: in float32 the covariance
+        # matrices of small or degenerate components can come out slightly
+        # indefinite, and drawing from them then warns (and is inexact). The
+        # rows are cast back to X's dtype by the base class.
+        self.gmm_ = GaussianMixture(
+            n_components=min(self.n_components, n_distinct),
+            covariance_type=self.covariance_type,
+            random_state=_sub_seed(rng),
+        ).fit(Z.astype(np.float64, copy=False))
+        Z_new, _ = self.gmm_.sample(n_out)
+        return self._unstandardise(Z_new[rng.permutation(n_out)], X)
