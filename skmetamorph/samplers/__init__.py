@@ -4,10 +4,22 @@ Each family lives in its own module; all are estimators with the one-shot verb
 ``fit_generate(X, y=None, *, teacher=None)`` that returns rows only.
 """
 
+from ._compose import UnionSampler
 from ._confidence import ConfidenceSampler
+from ._density import GMMSampler, KDESampler
+from ._function import FunctionSampler
+from ._munge import MUNGE
+from ._noise import GaussianNoiseSampler, UniformSampler
 from ._pool import PoolSampler
 
 __all__ = [
     "ConfidenceSampler",
+    "FunctionSampler",
+    "GMMSampler",
+    "GaussianNoiseSampler",
+    "KDESampler",
+    "MUNGE",
     "PoolSampler",
+    "UniformSampler",
+    "UnionSampler",
 ]
