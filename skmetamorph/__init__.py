@@ -8,7 +8,9 @@ surrogate modelling are all this one step.
 Importing ``skmetamorph`` never imports torch; ``skmetamorph.torch`` does.
 """
 
+from ._function_teacher import FunctionTeacher
 from ._metamorphosis import MetamorphosisClassifier
+from ._regressor import MetamorphosisRegressor
 from ._teachers import TeacherEnsemble
 from .base import BaseTransferSampler
 
@@ -16,7 +18,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BaseTransferSampler",
+    "FunctionTeacher",
     "MetamorphosisClassifier",
+    "MetamorphosisRegressor",
     "TeacherEnsemble",
     "__version__",
 ]

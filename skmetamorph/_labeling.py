@@ -3,8 +3,12 @@
 Everything here works on plain arrays; the meta-estimator decides what to call.
 """
 
+import sys
+
 import numpy as np
 from joblib import Parallel, delayed
+from sklearn.frozen import FrozenEstimator
+from sklearn.semi_supervised import SelfTrainingClassifier
 from sklearn.utils import gen_batches
 
 from ._teachers import align_proba
@@ -13,6 +17,7 @@ __all__ = [
     "expand_soft_targets",
     "mix_with_true_labels",
     "soften",
+    "teacher_logits_method",
     "teacher_predict",
     "teacher_proba",
 ]
@@ -36,12 +41,19 @@ def _in_batches(method, X, batch_size, n_jobs):
 def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
     """The teacher's class probabilities on ``X``, columns aligned to ``classes``.
 
+    A teacher with logits (see :func:`teacher_logits_method`) is asked for its
+    logits ``z`` and the probabilities are ``softmax(z)`` computed in float64.
+    :func:`soften` then takes ``log(p) / T``, which gives back ``z / T`` (up to
+    a constant per row) to float64 precision, so the temperature acts on the
+    logits: the float32 probabilities of a confident net round to exactly 0
+    from a logit gap of about 100, float64 ones only from about 745.
+
     Parameters
     ----------
     teacher : fitted classifier with ``predict_proba``
         The teacher.
     X : ndarray of shape (n_samples, n_features)
-        Rows to label.
+        Rows to label. Chunks are slices (views), so float32 rows stay float32.
     classes : ndarray of shape (n_classes,)
         Sorted classes of the meta-estimator.
     batch_size : int, default=10000
@@ -56,8 +68,60 @@ def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
     """
     if X.shape[0] == 0:
         return np.zeros((0, len(classes)))
-    proba = _in_batches(teacher.predict_proba, X, batch_size, n_jobs)
-    return align_proba(np.asarray(proba), teacher.classes_, classes)
+    logits_method = teacher_logits_method(teacher)
+    if logits_method is not None:
+        proba = _softmax(np.asarray(_in_batches(logits_method, X, batch_size, n_jobs)))
+    else:
+        proba = np.asarray(_in_batches(teacher.predict_proba, X, batch_size, n_jobs))
+    return align_proba(proba, teacher.classes_, classes)
+
+
+def teacher_logits_method(teacher):
+    """The teacher's logits as a callable ``X -> z``, or None when it has none.
+
+    The logits satisfy ``softmax(z) == predict_proba(X)``.
+
+    The hook is duck-typed: any teacher with a ``predict_logits(X)`` method
+    (such as :class:`skmetamorph.torch.TorchClassifier`) has logits. A plain
+    skorch net has them when its output goes through a softmax at prediction
+    (criterion ``CrossEntropyLoss``). ``FrozenEstimator`` and a fitted
+    ``SelfTrainingClassifier`` are looked through, since their probabilities
+    are those of the estimator inside.
+
+    torch is never imported here: skorch nets are recognised only when skorch
+    is already in ``sys.modules`` (it must be, for such a teacher to exist).
+
+    Parameters
+    ----------
+    teacher : fitted classifier
+        The teacher.
+
+    Returns
+    -------
+    method : callable or None
+        Maps rows to an ndarray of logits, columns in ``teacher.classes_`` order.
+    """
+    if isinstance(teacher, FrozenEstimator):
+        return teacher_logits_method(teacher.estimator)
+    if isinstance(teacher, SelfTrainingClassifier) and hasattr(teacher, "estimator_"):
+        return teacher_logits_method(teacher.estimator_)
+    method = getattr(teacher, "predict_logits", None)
+    if callable(method):
+        return method
+    skorch = sys.modules.get("skorch")
+    if skorch is not None and isinstance(teacher, skorch.NeuralNet):
+        from .torch import _skorch_logits_method  # torch is loaded already, with skorch
+
+        return _skorch_logits_method(teacher)
+    return None
+
+
+def _softmax(logits):
+    """Row-wise softmax in float64, stable for large logits."""
+    logits = np.asarray(logits, dtype=np.float64)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def teacher_predict(teacher, X, *, batch_size=10_000, n_jobs=None):

@@ -1,17 +1,18 @@
 """MetamorphosisClassifier: turn a teacher into any scikit-learn student."""
 
-import time
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
+from ._common import VerboseStage, finite_check, seed_unseeded
+from ._common import student_has as _student_has
 from ._labeling import (
     expand_soft_targets,
     mix_with_true_labels,
@@ -26,17 +27,6 @@ from .samplers import PoolSampler
 from .samplers._pool import unlabeled_mask
 
 __all__ = ["MetamorphosisClassifier"]
-
-
-def _student_has(attr):
-    """For ``available_if``: the (fitted, else unfitted) student has ``attr``."""
-
-    def check(self):
-        student = getattr(self, "student_", self.student)
-        getattr(student, attr)  # raises AttributeError, which hides the method
-        return True
-
-    return check
 
 
 class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -122,7 +112,7 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         Number of rows the sampler made (labeled rows not counted).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -257,9 +247,7 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     def _finite_check(self):
         """NaN is let through only when the teacher, student and sampler all take it."""
         sampler = self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
-        parts = self._teacher_list() + [self.student, sampler]
-        allow_nan = all(get_tags(part).input_tags.allow_nan for part in parts)
-        return "allow-nan" if allow_nan else True
+        return finite_check(self._teacher_list() + [self.student, sampler])
 
     def _teacher_list(self):
         return list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]
@@ -338,15 +326,74 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         return np.concatenate(parts_X + [X_transfer]), np.concatenate(parts_p)
 
     def _fit_student(self, X_student, targets):
+        """Fit ``student_`` on the student rows (labeled rows first) and their targets.
+
+        Hard targets (1-D) are passed as ``y``. Soft targets (an
+        ``(n_samples, n_classes)`` matrix whose columns follow ``classes_``)
+        reach the student in one of three ways:
+
+        - A student that only takes hard ``y`` gets each row once per class,
+          weighted by its probability (:func:`expand_soft_targets`).
+        - A student that opts in with the class attribute
+          ``_skmetamorph_soft_targets = True`` gets ``fit(X, Y)`` with the
+          probability matrix itself (labeled rows carry
+          ``alpha * onehot + (1 - alpha) * soft``), and ``classes=classes_``
+          when its ``fit`` has a ``classes`` parameter.
+        - If such a student's ``fit`` also has a ``hard_targets`` parameter,
+          it is a distillation student (e.g.
+          :class:`skmetamorph.torch.TorchClassifier`) that weighs the true
+          and the soft labels itself, as in Hinton et al. (2015): it gets
+          ``fit(X, P, classes=classes_, hard_targets=h, temperature=T,
+          alpha=alpha)``, where ``P`` holds the teacher's soft labels at
+          temperature ``T`` (on labeled rows too when ``0 < alpha < 1``; with
+          ``alpha = 1`` their soft part has no weight and ``P`` keeps the
+          one-hot row) and ``h`` the column index of the true class of each
+          labeled row, ``-1`` on transfer rows (and on every row when
+          ``alpha = 0``). Its loss on a labeled row is meant to be
+          ``alpha * CE(y, softmax(z)) + (1 - alpha) * T**2 * CE(P, softmax(z / T))``
+          and on a transfer row the second term alone.
+        """
         if targets.ndim == 1:
             self.student_.fit(X_student, targets)
-        elif _accepts_soft_targets(self.student_):
-            self.student_.fit(X_student, targets.astype(X_student.dtype, copy=False))
-        else:
+            return
+        if not _accepts_soft_targets(self.student_):
             X_rep, class_index, weight = expand_soft_targets(
                 X_student, targets, self.min_soft_weight
             )
             self.student_.fit(X_rep, self.classes_[class_index], sample_weight=weight)
+            return
+
+        kwargs = {}
+        if has_fit_parameter(self.student_, "classes"):
+            kwargs["classes"] = self.classes_
+        if has_fit_parameter(self.student_, "hard_targets"):
+            # Undo the alpha-mix of the labeled rows (they come first): the
+            # student applies alpha itself, to terms at different temperatures.
+            n_labeled = (
+                X_student.shape[0] - self.n_transfer_samples_ if self.include_labeled else 0
+            )
+            hard = np.full(X_student.shape[0], -1, dtype=np.intp)
+            if n_labeled and self.alpha > 0:
+                mixed = targets[:n_labeled]
+                if self.alpha == 1:  # one-hot rows; their soft part has weight 0
+                    hard[:n_labeled] = np.argmax(mixed, axis=1)
+                else:
+                    # The mix does not always say which class was true when
+                    # alpha <= 0.5, so ask the teacher again (labeled rows only).
+                    soft = soften(
+                        teacher_proba(
+                            self.teacher_,
+                            X_student[:n_labeled],
+                            self.classes_,
+                            batch_size=self.batch_size,
+                            n_jobs=self.n_jobs,
+                        ),
+                        self.temperature,
+                    )
+                    hard[:n_labeled] = np.argmax(mixed - (1 - self.alpha) * soft, axis=1)
+                    targets = np.concatenate([soft, targets[n_labeled:]])
+            kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
+        self.student_.fit(X_student, targets.astype(X_student.dtype, copy=False), **kwargs)
 
     # ------------------------------------------------------------ predicting
     def predict(self, X):
@@ -436,23 +483,10 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         keeps the sub-estimators' own (unseeded) behaviour. Frozen teachers are
         never touched.
         """
-        if self.random_state is None or isinstance(estimator, FrozenEstimator):
-            return estimator
-        if not hasattr(estimator, "get_params"):
-            return estimator
-        params = estimator.get_params(deep=True)
-        unseeded = sorted(
-            key
-            for key, value in params.items()
-            if value is None and (key == "random_state" or key.endswith("__random_state"))
-        )
-        seeds = {key: int(rng.randint(np.iinfo(np.int32).max)) for key in unseeded}
-        if seeds:
-            estimator.set_params(**seeds)
-        return estimator
+        return seed_unseeded(estimator, rng, self.random_state is not None)
 
     def _stage(self, name, info):
-        return _VerboseStage(self, name, info)
+        return VerboseStage(self, name, info)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -461,27 +495,10 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         return tags
 
 
-class _VerboseStage:
-    """Context manager that prints a stage's name, size and duration when verbose."""
-
-    def __init__(self, owner, name, info):
-        self.owner, self.name, self.state = owner, name, {"info": info}
-
-    def __enter__(self):
-        self.start = time.perf_counter()
-        return self.state
-
-    def __exit__(self, *exc_info):
-        if self.owner.verbose and exc_info[0] is None:
-            elapsed = time.perf_counter() - self.start
-            info = f" ({self.state['info']})" if self.state["info"] else ""
-            print(f"[{type(self.owner).__name__}] {self.name}{info}: {elapsed:.2f}s")
-        return False
-
-
 def _accepts_soft_targets(student):
     """Whether the student trains on probability targets directly (e.g. our torch students).
 
-    Students opt in with a class attribute ``_skmetamorph_soft_targets = True``.
+    Students opt in with a class attribute ``_skmetamorph_soft_targets = True``;
+    see :meth:`MetamorphosisClassifier._fit_student` for what they receive.
     """
     return bool(getattr(student, "_skmetamorph_soft_targets", False))

@@ -45,6 +45,11 @@ class BaseTransferSampler(BaseEstimator):
     #: Whether the sampler can work with NaN in ``X`` (used by the estimator tags).
     _allows_nan = False
 
+    #: Whether ``fit_generate(None)`` works: the sampler defines the input domain
+    #: itself (quasi-random samplers with ``bounds``), so a meta-estimator whose
+    #: teacher needs no data can be fitted with no rows at all.
+    _generates_without_X = False
+
     def _validate_input(self, X, y, reset=True):
         allow_nan = "allow-nan" if self._allows_nan else True
         X = validate_data(
@@ -94,8 +99,10 @@ class BaseTransferSampler(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows (labeled and unlabeled).
+        X : array-like of shape (n_samples, n_features) or None
+            Training rows (labeled and unlabeled). ``None`` only for samplers
+            that define the input domain themselves (the quasi-random samplers
+            with ``bounds``), which then need no rows at all.
         y : array-like of shape (n_samples,), default=None
             Labels, ``-1`` marking unlabeled rows. Samplers that select from the
             unlabeled pool use it; others ignore it.
@@ -106,16 +113,18 @@ class BaseTransferSampler(BaseEstimator):
         Returns
         -------
         X_transfer : ndarray of shape (n_transfer_samples, n_features)
-            New rows, of the same dtype as ``X``.
+            New rows, of the same dtype as ``X`` (float64 when ``X`` is None).
         """
         X, y = self._validate_input(X, y)
         rng = np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
         X_transfer = self._fit_generate(X, y, teacher, rng)
-        X_transfer = np.asarray(X_transfer, dtype=X.dtype)
-        if X_transfer.ndim != 2 or X_transfer.shape[1] != X.shape[1]:
+        # X is None only for samplers whose _validate_input accepts it (and sets
+        # n_features_in_ from their own definition of the domain).
+        X_transfer = np.asarray(X_transfer, dtype=np.float64 if X is None else X.dtype)
+        if X_transfer.ndim != 2 or X_transfer.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"{type(self).__name__} returned rows of shape {X_transfer.shape}; "
-                f"expected (n, {X.shape[1]})."
+                f"expected (n, {self.n_features_in_})."
             )
         return X_transfer
 

@@ -114,13 +114,13 @@ def load_mnist(
     (``fetch_openml("mnist_784", version=1)``, cached by scikit-learn in its
     own data home), which holds the same 70,000 images in the same order.
 
-    =================   ==============================
-    Classes                                         10
-    Samples total                               70,000
-    Samples train / test                60,000 / 10,000
-    Dimensionality                                 784
-    Features            0 to 255, or [0, 1] if normalized
-    =================   ==============================
+    ====================  =================================
+    Classes                                              10
+    Samples total                                    70,000
+    Samples train / test                    60,000 / 10,000
+    Dimensionality                                      784
+    Features              0 to 255, or [0, 1] if normalized
+    ====================  =================================
 
     Parameters
     ----------

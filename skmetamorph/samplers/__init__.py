@@ -4,6 +4,7 @@ Each family lives in its own module; all are estimators with the one-shot verb
 ``fit_generate(X, y=None, *, teacher=None)`` that returns rows only.
 """
 
+from ._boundary import BoundarySampler, teacher_uncertainty
 from ._compose import UnionSampler
 from ._confidence import ConfidenceSampler
 from ._density import GMMSampler, KDESampler
@@ -11,15 +12,21 @@ from ._function import FunctionSampler
 from ._munge import MUNGE
 from ._noise import GaussianNoiseSampler, UniformSampler
 from ._pool import PoolSampler
+from ._qmc import HaltonSampler, LatinHypercubeSampler, SobolSampler
 
 __all__ = [
+    "BoundarySampler",
     "ConfidenceSampler",
     "FunctionSampler",
     "GMMSampler",
     "GaussianNoiseSampler",
+    "HaltonSampler",
     "KDESampler",
+    "LatinHypercubeSampler",
     "MUNGE",
     "PoolSampler",
+    "SobolSampler",
     "UniformSampler",
     "UnionSampler",
+    "teacher_uncertainty",
 ]

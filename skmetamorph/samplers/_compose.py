@@ -45,7 +45,7 @@ class UnionSampler(BaseTransferSampler, _BaseComposition):
         derived seeds. The objects in ``samplers`` are left untouched.
     n_features_in_ : int
         Number of features seen during :meth:`fit_generate`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit_generate`. Defined only when
         ``X`` has feature names that are all strings.
 

@@ -57,7 +57,7 @@ class ConfidenceSampler(BaseTransferSampler):
     >>> X = np.array([[-3.0], [-2.0], [3.0], [-0.1], [0.1], [2.5]])
     >>> y = np.array([0, 0, 1, -1, -1, -1])
     >>> teacher = LogisticRegression().fit(X[:3], y[:3])
-    >>> ConfidenceSampler(threshold=0.9).fit_generate(X, y, teacher=teacher)
+    >>> ConfidenceSampler(threshold=0.75).fit_generate(X, y, teacher=teacher)
     array([[2.5]])
     """
 

@@ -75,14 +75,14 @@ class KDESampler(_StandardisedDensitySampler):
     ----------
     kde_ : KernelDensity
         The density model, fitted on ``(X - mean_) / scale_``.
-    mean_ : ndarray of shape (n_features_in_,)
+    mean_ : ndarray of shape (`n_features_in_`,)
         Mean of each feature.
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (`n_features_in_`,)
         Standard deviation of each feature (1 for a constant feature, which is
         copied to the new rows as is).
     n_features_in_ : int
         Number of features seen during :meth:`fit_generate`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit_generate`. Defined only when
         ``X`` has feature names that are all strings.
 
@@ -155,14 +155,14 @@ class GMMSampler(_StandardisedDensitySampler):
     ----------
     gmm_ : GaussianMixture
         The density model, fitted on ``(X - mean_) / scale_``.
-    mean_ : ndarray of shape (n_features_in_,)
+    mean_ : ndarray of shape (`n_features_in_`,)
         Mean of each feature.
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (`n_features_in_`,)
         Standard deviation of each feature (1 for a constant feature, which is
         copied to the new rows as is).
     n_features_in_ : int
         Number of features seen during :meth:`fit_generate`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit_generate`. Defined only when
         ``X`` has feature names that are all strings.
 

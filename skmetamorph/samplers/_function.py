@@ -31,7 +31,7 @@ class FunctionSampler(BaseTransferSampler):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit_generate`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit_generate`. Defined only when
         ``X`` has feature names that are all strings.
 

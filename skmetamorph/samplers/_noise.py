@@ -62,7 +62,7 @@ class GaussianNoiseSampler(BaseTransferSampler):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit_generate`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit_generate`. Defined only when
         ``X`` has feature names that are all strings.
 
@@ -131,7 +131,7 @@ class UniformSampler(BaseTransferSampler):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit_generate`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit_generate`. Defined only when
         ``X`` has feature names that are all strings.
 
