@@ -31,6 +31,9 @@ def environment():
             "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
             "cpu_count": os.cpu_count(),
+            # Shared machines: a high load average at the end of a run means the
+            # wall times above include other work.
+            "load_average_1_5_15_min": list(os.getloadavg()),
         },
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }

@@ -21,7 +21,6 @@ from ._labeling import (
     teacher_proba,
 )
 from ._teachers import TeacherEnsemble, align_proba, fit_teacher
-from .base import BaseTransferSampler
 from .metrics import fidelity_score
 from .samplers import PoolSampler
 from .samplers._pool import unlabeled_mask

@@ -1,0 +1,198 @@
+"""Teacher labeling throughput of a CNN on MNIST-sized input, on CPU and GPU.
+
+A :class:`skmetamorph.torch.TorchClassifier` wrapping :class:`SmallCNN` labels
+a transfer set of random 28x28 float32 rows the way ``MetamorphosisClassifier``
+does (``skmetamorph._labeling.teacher_proba``: chunks of ``batch_size`` rows,
+logits, float64 softmax). Throughput does not depend on the weights, so the
+net is trained for one epoch on a few rows only. For comparison, the same net
+is also run through skorch's own row-by-row DataLoader path.
+
+Each device found is measured (CPU always, CUDA when ``torch.cuda`` sees a
+GPU); the JSON names the device and says when no GPU was available.
+
+Usage::
+
+    python benchmarks/bench_gpu_labeling.py               # 20,000 rows
+    python benchmarks/bench_gpu_labeling.py --n-rows 60000 --repeats 5
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def timed(functions, X, repeats):
+    """Best and median wall time of each function on ``X``, after a warm-up.
+
+    The functions take turns, repeat after repeat, so that other work on a
+    shared machine slows them alike; the best time is the one reported (as
+    ``timeit`` advises), since such work only ever adds time.
+    """
+    for function in functions:
+        function(X[:2048])  # warm-up: CUDA context, cuDNN algorithm choice, allocator
+    times = [[] for _ in functions]
+    for _ in range(repeats):
+        for function, spent in zip(functions, times):
+            start = time.perf_counter()
+            function(X)
+            spent.append(time.perf_counter() - start)
+    return [(min(spent), statistics.median(spent)) for spent in times]
+
+
+def measure(device, X, args, threads=None):
+    import skorch
+    import torch
+
+    from skmetamorph._labeling import teacher_proba
+    from skmetamorph.torch import SmallCNN, TorchClassifier
+
+    if threads is not None:
+        torch.set_num_threads(threads)
+    batch = args.predict_batch_size or (4096 if device == "cuda" else 128)
+    net = TorchClassifier(
+        SmallCNN,
+        module__image_shape=(28, 28),
+        module__channels=(32, 64),
+        module__hidden_units=128,
+        max_epochs=1,
+        predict_batch_size=batch,
+        device=device,
+        random_state=0,
+    )
+    rng = np.random.RandomState(0)
+    net.fit(X[:256], rng.randint(0, 10, 256))
+    classes = np.arange(10)
+    n_params = sum(p.numel() for p in net.module_.parameters())
+
+    def label(rows):
+        return teacher_proba(net, rows, classes, batch_size=args.chunk_size)
+
+    def skorch_loader(rows):
+        outputs = skorch.NeuralNet.forward_iter(net, skorch.dataset.Dataset(rows))
+        return np.concatenate([torch.softmax(o, dim=1).cpu().numpy() for o in outputs])
+
+    if device == "cuda":
+        name = torch.cuda.get_device_name(0)
+    else:
+        name = f"{cpu_name()} ({torch.get_num_threads()} torch threads, {os.cpu_count()} cores)"
+    rows = []
+    paths = [("skmetamorph teacher_proba (TorchClassifier slices, logits)", label, batch)]
+    if not args.skip_skorch_loader:
+        paths.append(("skorch DataLoader, row by row (baseline)", skorch_loader, net.batch_size))
+    timings = timed([function for _, function, _ in paths], X, args.repeats)
+    for (path, _, batch_size), (best, median) in zip(paths, timings):
+        rows.append(
+            {
+                "device": device,
+                "device_name": name,
+                "path": path,
+                "rows": int(X.shape[0]),
+                "forward_batch_size": int(batch_size),
+                "seconds_best": round(best, 4),
+                "seconds_median": round(median, 4),
+                "rows_per_s": round(X.shape[0] / best, 1),
+                "model_parameters": int(n_params),
+            }
+        )
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-rows", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=10_000,
+        help="MetamorphosisClassifier batch_size: rows per labeling chunk",
+    )
+    parser.add_argument(
+        "--predict-batch-size",
+        type=int,
+        default=None,
+        help="rows per forward pass (default 128 on CPU, 4096 on GPU)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=None,
+        help="torch CPU thread counts to measure (default: torch's own choice)",
+    )
+    parser.add_argument("--skip-skorch-loader", action="store_true")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path(__file__).resolve().parent / "results" / "gpu_labeling.json",
+    )
+    args = parser.parse_args(argv)
+
+    import skorch
+    import torch
+
+    X = np.random.RandomState(0).rand(args.n_rows, 28 * 28).astype(np.float32)
+    gpu = torch.cuda.is_available()
+    load_before = os.getloadavg()
+    results = []
+    for threads in args.threads or [None]:
+        results += measure("cpu", X, args, threads)
+    if gpu:
+        results += measure("cuda", X, args)
+
+    report = {
+        "benchmark": "teacher labeling throughput, CNN on MNIST-sized input",
+        "input": f"{args.n_rows} random float32 rows of 28x28 = 784 features",
+        "model": "skmetamorph.torch.SmallCNN(channels=(32, 64), hidden_units=128)",
+        "labeling_chunk_size": args.chunk_size,
+        "repeats": args.repeats,
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "python": platform.python_version(),
+        "load_average_1_5_15min_at_start": [round(v, 2) for v in load_before],
+        "gpu_available": gpu,
+        "note": (
+            "GPU figures recorded."
+            if gpu
+            else "No CUDA GPU was available on this machine: only the CPU figure is "
+            "recorded. Run this script on a machine with a GPU to add it."
+        ),
+        "results": results,
+    }
+    if load_before[0] > 0.5 * (os.cpu_count() or 1):
+        report["cpu_note"] = (
+            "Other work was running on this CPU while it was measured (see the load "
+            "average), so the CPU figures are pessimistic."
+        )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+
+    print(f"{'device':6} {'rows/s':>12} {'seconds':>9}  path / device name")
+    for row in results:
+        print(
+            f"{row['device']:6} {row['rows_per_s']:>12,.0f} {row['seconds_best']:>9.3f}  "
+            f"{row['path']}\n{'':30}{row['device_name']}"
+        )
+    print(report["note"])
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
