@@ -3,6 +3,7 @@
 Everything here works on plain arrays; the meta-estimator decides what to call.
 """
 
+import pickle
 import sys
 
 import numpy as np
@@ -14,6 +15,7 @@ from sklearn.utils import gen_batches
 from ._teachers import align_proba
 
 __all__ = [
+    "ChunkLabeler",
     "expand_soft_targets",
     "mix_with_true_labels",
     "soften",
@@ -74,6 +76,78 @@ def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
     else:
         proba = np.asarray(_in_batches(teacher.predict_proba, X, batch_size, n_jobs))
     return align_proba(proba, teacher.classes_, classes)
+
+
+class ChunkLabeler:
+    """The teacher's targets for one chunk of rows; sent to the joblib workers.
+
+    Parameters
+    ----------
+    teacher : fitted estimator
+        The teacher.
+    kind : {"hard", "soft", "regression"}
+        ``"hard"``: the teacher's classes (``predict``). ``"soft"``: its
+        probabilities, columns aligned to ``classes`` and softened at
+        ``temperature`` (as :func:`teacher_proba` then :func:`soften`).
+        ``"regression"``: its float64 predictions.
+    classes : ndarray of shape (n_classes,), default=None
+        Columns of the soft labels.
+    temperature : float, default=1.0
+        Temperature of the soft labels.
+    outputs : tuple of int, default=None
+        With ``"regression"``: the shape of one row's targets (``()`` for 1-d
+        ``y``, ``(k,)`` for ``k`` outputs); the predictions are reshaped to it,
+        and a teacher with another number of outputs is an error. ``None``
+        keeps the teacher's shape.
+    """
+
+    def __init__(self, teacher, kind, classes=None, temperature=1.0, outputs=None):
+        self.teacher, self.kind = teacher, kind
+        self.classes, self.temperature = classes, temperature
+        self.outputs = outputs
+
+    def __call__(self, X):
+        if self.kind == "hard":
+            return np.asarray(self.teacher.predict(X))
+        if self.kind == "regression":
+            return self._regression_targets(X)
+        if X.shape[0] == 0:
+            return np.zeros((0, len(self.classes)))
+        logits_method = teacher_logits_method(self.teacher)
+        if logits_method is not None:
+            proba = _softmax(np.asarray(logits_method(X)))
+        else:
+            proba = np.asarray(self.teacher.predict_proba(X))
+        return soften(align_proba(proba, self.teacher.classes_, self.classes), self.temperature)
+
+    def _regression_targets(self, X):
+        predicted = np.asarray(self.teacher.predict(X), dtype=np.float64)
+        if self.outputs is None:
+            return predicted
+        if predicted.size != predicted.shape[0] * int(np.prod(self.outputs, dtype=int)):
+            raise ValueError(
+                f"The teacher predicts targets of shape {predicted.shape[1:] or '(scalar)'} "
+                f"per row but y has {self.outputs or '(scalar)'}; y must have the teacher's "
+                "outputs."
+            )
+        # A teacher may return (n, 1) for 1d y or (n,) for column y: follow y.
+        return predicted.reshape((predicted.shape[0],) + tuple(self.outputs))
+
+    def __sizeof__(self):
+        # dask's joblib backend sends an argument to the workers once per fit,
+        # instead of with every chunk, when dask.sizeof finds it large; the
+        # default (sys.getsizeof) would see a few bytes, whatever the teacher.
+        if not hasattr(self, "_teacher_bytes"):
+            try:
+                self._teacher_bytes = len(pickle.dumps(self.teacher, protocol=5))
+            except Exception:  # an unpicklable teacher fails later, with a clear message
+                self._teacher_bytes = 0
+        return object.__sizeof__(self) + self._teacher_bytes
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_teacher_bytes", None)
+        return state
 
 
 def teacher_logits_method(teacher):

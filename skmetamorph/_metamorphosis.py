@@ -1,9 +1,16 @@
 """MetamorphosisClassifier: turn a teacher into any scikit-learn student."""
 
+import sys
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -11,14 +18,22 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
+from ._chunks import plan_for
 from ._common import VerboseStage, finite_check, seed_unseeded
 from ._common import student_has as _student_has
 from ._labeling import (
+    ChunkLabeler,
     expand_soft_targets,
     mix_with_true_labels,
     soften,
-    teacher_predict,
     teacher_proba,
+)
+from ._progress import Progress
+from ._streaming import (
+    accepts_parameter,
+    check_streaming_student,
+    materialise,
+    stream_to_student,
 )
 from ._teachers import TeacherEnsemble, align_proba, fit_teacher
 from .metrics import fidelity_score
@@ -84,17 +99,40 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         renormalised). 0.01 drops less than 1% of a row's mass per class and
         keeps the expanded transfer set to a few rows per original row.
     batch_size : int, default=10000
-        The teacher labels the transfer set in chunks of this many rows.
+        The transfer set is made and labeled in chunks of this many rows, so
+        the memory used beyond the transfer set itself stays bounded. Samplers
+        that make rows chunk by chunk (MUNGE, noise, uniform, KDE, GMM, pool,
+        Sobol, Halton, union) make the same rows whatever ``batch_size`` and
+        ``n_jobs``.
     n_jobs : int, default=None
-        Number of chunks labeled in parallel through joblib. ``None`` means 1
-        unless in a :obj:`joblib.parallel_backend` context.
+        Number of chunks made and labeled in parallel through joblib. ``None``
+        means 1 unless in a :func:`joblib.parallel_backend` context; under
+        ``parallel_backend("dask")`` the chunks run on a Dask cluster.
+    streaming : bool, default=False
+        Train the student chunk by chunk with its ``partial_fit`` instead of
+        calling ``fit`` on the whole transfer set, which is then never held in
+        memory: its size can exceed the machine's memory. The student must
+        have ``partial_fit`` (``SGDClassifier``, ``MLPClassifier``,
+        ``MultinomialNB``, skorch nets, ...); it gets ``classes=classes_``.
+        With ``labels="soft"`` a scikit-learn student learns through
+        ``sample_weight`` (its ``partial_fit`` must take it) and a
+        :class:`skmetamorph.torch.TorchClassifier` from the probabilities. A
+        skorch student trains one epoch per chunk.
+    n_passes : int, default=1
+        With ``streaming=True``, the number of passes over the transfer set
+        and the labeled rows. Every pass makes and labels the chunks again
+        (the same rows, in a new order), so the teacher labels ``n_passes``
+        times as many rows. Ignored otherwise.
     random_state : int, RandomState instance or None, default=None
         Seeds the transfer sampler and every ``random_state`` parameter of the
         teacher and student that is left at ``None``, so that the same seed
         gives the same model. Parameters the user set are never changed.
     verbose : int, default=0
-        Print each stage (teacher fit, generation, labeling, student fit) with
-        its size and time.
+        1 prints each stage (teacher fit, generation, labeling, student fit)
+        with its size and time, and progress lines (rows done, rate, ETA) of
+        the labeling and streaming loops, one per further tenth of the work
+        at most every 5 seconds. 2 prints progress after every chunk (at most
+        twice a second).
 
     Attributes
     ----------
@@ -166,6 +204,8 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         "min_soft_weight": [Interval(Real, 0, 1, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
+        "streaming": ["boolean"],
+        "n_passes": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -184,6 +224,8 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         min_soft_weight=0.01,
         batch_size=10_000,
         n_jobs=None,
+        streaming=False,
+        n_passes=1,
         random_state=None,
         verbose=0,
     ):
@@ -198,6 +240,8 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.min_soft_weight = min_soft_weight
         self.batch_size = batch_size
         self.n_jobs = n_jobs
+        self.streaming = streaming
+        self.n_passes = n_passes
         self.random_state = random_state
         self.verbose = verbose
 
@@ -231,6 +275,12 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         y_labeled = y[labeled]
         self._check_labels(y_labeled)
         self._check_soft_label_support()
+        if self.streaming:
+            check_streaming_student(
+                self.student,
+                needs_sample_weight=self.labels == "soft"
+                and not _accepts_soft_targets(self.student),
+            )
         rng = check_random_state(self.random_state)
 
         with self._stage("teacher fit", f"{labeled.sum()} labeled of {len(y)} rows"):
@@ -242,9 +292,11 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         sampler = self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
         self.transfer_sampler_ = self._seeded(clone(sampler), rng)
         with self._stage("generation", "") as stage:
-            X_transfer = self.transfer_sampler_.fit_generate(X, y, teacher=self.teacher_)
-            stage["info"] = f"{X_transfer.shape[0]} transfer rows"
-        self.n_transfer_samples_ = X_transfer.shape[0]
+            # The sampler's one-off work; the rows themselves are made chunk by
+            # chunk below, with their labels, where the sampler can.
+            plan = plan_for(self.transfer_sampler_, X, y, self.teacher_)
+            stage["info"] = f"{len(plan)} transfer rows"
+        self.n_transfer_samples_ = len(plan)
 
         if self.n_transfer_samples_ == 0 and not self.include_labeled:
             raise ValueError(
@@ -253,10 +305,16 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
                 "include_labeled=True."
             )
 
-        with self._stage("labeling", f"{X_transfer.shape[0]} rows"):
-            X_student, targets = self._transfer_targets(X[labeled], y_labeled, X_transfer)
-
         self.student_ = self._seeded(clone(self.student), rng)
+        if self.streaming:
+            n_rows = len(plan) + (labeled.sum() if self.include_labeled else 0)
+            info = f"{n_rows} rows x {self.n_passes} passes, streamed"
+            with self._stage("student fit", info):
+                self._stream_student(plan, X[labeled], y_labeled, rng)
+            return self
+
+        with self._stage("labeling", f"{len(plan)} rows"):
+            X_student, targets = self._transfer_targets(X[labeled], y_labeled, plan)
         with self._stage("student fit", f"{X_student.shape[0]} rows"):
             self._fit_student(X_student, targets)
         return self
@@ -297,6 +355,9 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
                     f"labels='soft' needs a teacher with predict_proba; "
                     f"{type(teacher).__name__} has none. Use labels='hard'."
                 )
+        if self.streaming:
+            # partial_fit is what must take sample_weight; checked with it.
+            return
         if not _accepts_soft_targets(self.student) and not has_fit_parameter(
             self.student, "sample_weight"
         ):
@@ -316,31 +377,116 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             classes = np.unique(np.concatenate([classes, np.asarray(teacher_classes)]))
         return classes
 
-    def _transfer_targets(self, X_labeled, y_labeled, X_transfer):
+    def _labeler(self):
+        """Targets of a chunk of transfer rows: the teacher's classes or soft labels."""
+        if self.labels == "hard":
+            return ChunkLabeler(self.teacher_, "hard")
+        return ChunkLabeler(self.teacher_, "soft", self.classes_, self.temperature)
+
+    def _labeled_targets(self, X_labeled, y_labeled):
+        """Targets of the labeled rows, the index of their true class, the teacher's soft labels.
+
+        Hard labels: the true labels. Soft labels: ``alpha * onehot + (1 -
+        alpha) * soft`` (the teacher is asked only when ``alpha < 1``; its soft
+        labels are zeros otherwise).
+        """
+        y_index = np.searchsorted(self.classes_, y_labeled)
+        if self.labels == "hard":
+            return y_labeled, y_index, None
+        soft_labeled = np.zeros((len(y_labeled), len(self.classes_)))
+        if self.alpha < 1:  # the teacher's view of labeled rows matters only then
+            soft_labeled = soften(
+                teacher_proba(
+                    self.teacher_,
+                    X_labeled,
+                    self.classes_,
+                    batch_size=self.batch_size,
+                    n_jobs=self.n_jobs,
+                ),
+                self.temperature,
+            )
+        return mix_with_true_labels(soft_labeled, y_index, self.alpha), y_index, soft_labeled
+
+    def _transfer_targets(self, X_labeled, y_labeled, plan):
         """Rows and targets for the student: labeled rows (if kept) then transfer rows.
 
-        Targets are class labels (hard) or an (n, n_classes) probability matrix (soft).
+        Targets are class labels (hard) or an (n, n_classes) probability matrix
+        (soft). The transfer rows are made and labeled chunk by chunk, through
+        joblib, straight into the result.
         """
-        batching = {"batch_size": self.batch_size, "n_jobs": self.n_jobs}
-        parts_X = [X_labeled] if self.include_labeled else []
-        if self.labels == "hard":
-            parts_y = [y_labeled] if self.include_labeled else []
-            parts_y.append(teacher_predict(self.teacher_, X_transfer, **batching))
-            return np.concatenate(parts_X + [X_transfer]), np.concatenate(parts_y)
-
-        parts_p = []
+        head_rows, head_targets = X_labeled[:0], None
         if self.include_labeled:
-            y_index = np.searchsorted(self.classes_, y_labeled)
-            soft_labeled = np.zeros((len(y_labeled), len(self.classes_)))
-            if self.alpha < 1:  # the teacher's view of labeled rows matters only then
-                soft_labeled = soften(
-                    teacher_proba(self.teacher_, X_labeled, self.classes_, **batching),
-                    self.temperature,
-                )
-            parts_p.append(mix_with_true_labels(soft_labeled, y_index, self.alpha))
-        proba = teacher_proba(self.teacher_, X_transfer, self.classes_, **batching)
-        parts_p.append(soften(proba, self.temperature))
-        return np.concatenate(parts_X + [X_transfer]), np.concatenate(parts_p)
+            head_rows = X_labeled
+            head_targets = self._labeled_targets(X_labeled, y_labeled)[0]
+        progress = Progress(type(self).__name__, "labeling", len(plan), self.verbose)
+        return materialise(
+            plan,
+            self._labeler(),
+            head_rows,
+            head_targets,
+            batch_size=self.batch_size,
+            n_jobs=self.n_jobs,
+            progress=progress,
+        )
+
+    def _stream_student(self, plan, X_labeled, y_labeled, rng):
+        """Train ``student_`` with ``partial_fit``, chunk by chunk (``streaming=True``)."""
+        head_rows, head_targets, head_hard = X_labeled[:0], None, None
+        if self.include_labeled:
+            head_rows = X_labeled
+            head_targets, y_index, soft = self._labeled_targets(X_labeled, y_labeled)
+            if self._distills(self.student_):
+                # As _fit_student: the student weighs the true class (alpha) and
+                # the teacher's soft labels (1 - alpha) itself.
+                head_hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
+                if 0 < self.alpha < 1:
+                    head_targets = soft
+
+        def step(rows, targets, head):
+            hard = None
+            if self._distills(self.student_):
+                hard = head_hard[head] if head is not None else np.full(len(rows), -1)
+            self._partial_fit_student(rows, targets, hard)
+
+        stream_to_student(
+            step,
+            plan,
+            self._labeler(),
+            head_rows,
+            head_targets,
+            n_passes=self.n_passes,
+            batch_size=self.batch_size,
+            n_jobs=self.n_jobs,
+            rng=np.random.default_rng(rng.randint(np.iinfo(np.int32).max)),
+            owner=type(self).__name__,
+            verbose=self.verbose,
+        )
+
+    def _distills(self, student):
+        """Whether the student takes soft labels with the true classes apart (TorchClassifier)."""
+        return (
+            self.labels == "soft"
+            and _accepts_soft_targets(student)
+            and accepts_parameter(student.partial_fit, "hard_targets")
+        )
+
+    def _partial_fit_student(self, X, targets, hard=None):
+        """One ``partial_fit`` step of the student on a chunk (see :meth:`_fit_student`)."""
+        kwargs = {}
+        if accepts_parameter(self.student_.partial_fit, "classes"):
+            kwargs["classes"] = self.classes_
+        kwargs.update(_one_epoch(self.student_))
+        if targets.ndim == 1:
+            self.student_.partial_fit(X, targets, **kwargs)
+        elif not _accepts_soft_targets(self.student_):
+            X_rep, class_index, weight = expand_soft_targets(X, targets, self.min_soft_weight)
+            self.student_.partial_fit(
+                X_rep, self.classes_[class_index], sample_weight=weight, **kwargs
+            )
+        else:
+            if hard is not None:
+                kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
+            self.student_.partial_fit(X, targets.astype(X.dtype, copy=False), **kwargs)
 
     def _fit_student(self, X_student, targets):
         """Fit ``student_`` on the student rows (labeled rows first) and their targets.
@@ -510,6 +656,18 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         tags.input_tags.allow_nan = self._finite_check() == "allow-nan"
         tags.input_tags.sparse = False
         return tags
+
+
+def _one_epoch(student):
+    """``partial_fit`` keywords that make a skorch net train one epoch per chunk.
+
+    skorch's ``partial_fit`` runs ``max_epochs`` epochs on the rows it is
+    given; in a streamed fit the passes over the transfer set are the epochs.
+    """
+    skorch = sys.modules.get("skorch")
+    if skorch is not None and isinstance(student, skorch.NeuralNet):
+        return {"epochs": 1}
+    return {}
 
 
 def _accepts_soft_targets(student):

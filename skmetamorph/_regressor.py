@@ -4,7 +4,13 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
@@ -16,8 +22,11 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._chunks import plan_for
 from ._common import VerboseStage, finite_check, needs_no_data, seed_unseeded
-from ._labeling import _in_batches
+from ._labeling import ChunkLabeler
+from ._progress import Progress
+from ._streaming import check_streaming_student, materialise, stream_to_student
 from .metrics import fidelity_score
 from .samplers import PoolSampler
 
@@ -61,17 +70,30 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Whether the labeled rows join the transfer set with their true
         targets.
     batch_size : int, default=10000
-        The teacher labels the transfer set in chunks of this many rows.
+        The transfer set is made and labeled in chunks of this many rows, so
+        the memory used beyond the transfer set itself stays bounded.
     n_jobs : int, default=None
-        Number of chunks labeled in parallel through joblib. ``None`` means 1
-        unless in a :obj:`joblib.parallel_backend` context.
+        Number of chunks made and labeled in parallel through joblib. ``None``
+        means 1 unless in a :func:`joblib.parallel_backend` context; under
+        ``parallel_backend("dask")`` the chunks run on a Dask cluster.
+    streaming : bool, default=False
+        Train the student chunk by chunk with its ``partial_fit``
+        (``SGDRegressor``, ``MLPRegressor``, ...) instead of ``fit`` on the
+        whole transfer set, which is then never held in memory.
+    n_passes : int, default=1
+        With ``streaming=True``, the number of passes over the transfer set
+        and the labeled rows; each pass makes and labels the same rows again,
+        in a new order. Ignored otherwise.
     random_state : int, RandomState instance or None, default=None
         Seeds the transfer sampler and every ``random_state`` parameter of the
         teacher and student that is left at ``None``. Parameters the user set
         are never changed.
     verbose : int, default=0
-        Print each stage (teacher fit, generation, labeling, student fit) with
-        its size and time.
+        1 prints each stage (teacher fit, generation, labeling, student fit)
+        with its size and time, and progress lines (rows done, rate, ETA) of
+        the labeling and streaming loops, one per further tenth of the work
+        at most every 5 seconds. 2 prints progress after every chunk (at most
+        twice a second).
 
     Attributes
     ----------
@@ -141,6 +163,8 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "include_labeled": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
+        "streaming": ["boolean"],
+        "n_passes": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -154,6 +178,8 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         include_labeled=True,
         batch_size=10_000,
         n_jobs=None,
+        streaming=False,
+        n_passes=1,
         random_state=None,
         verbose=0,
     ):
@@ -163,6 +189,8 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.include_labeled = include_labeled
         self.batch_size = batch_size
         self.n_jobs = n_jobs
+        self.streaming = streaming
+        self.n_passes = n_passes
         self.random_state = random_state
         self.verbose = verbose
 
@@ -188,6 +216,8 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         data_free = needs_no_data(self.teacher)
         sampler = self._sampler()
         X, y, labeled = self._validate_fit_data(X, y, data_free, sampler)
+        if self.streaming:
+            check_streaming_student(self.student)
         rng = check_random_state(self.random_state)
         seeded = self.random_state is not None
 
@@ -198,12 +228,14 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
         self.transfer_sampler_ = seed_unseeded(clone(sampler), rng, seeded)
         with VerboseStage(self, "generation", "") as stage:
+            # The sampler's one-off work; the rows themselves are made chunk by
+            # chunk below, with their labels, where the sampler can.
             marker = None if X is None else np.where(labeled, 0, -1)
-            X_transfer = self.transfer_sampler_.fit_generate(X, marker, teacher=self.teacher_)
-            stage["info"] = f"{X_transfer.shape[0]} transfer rows"
-        self.n_transfer_samples_ = X_transfer.shape[0]
+            plan = plan_for(self.transfer_sampler_, X, marker, self.teacher_)
+            stage["info"] = f"{len(plan)} transfer rows"
+        self.n_transfer_samples_ = len(plan)
         if X is None:
-            self.n_features_in_ = X_transfer.shape[1]
+            self.n_features_in_ = plan.n_features
             self.__dict__.pop("feature_names_in_", None)
 
         keep_labeled = self.include_labeled and n_labeled > 0
@@ -213,11 +245,44 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "rows and there are no labeled rows to keep (include_labeled=False or no "
                 "labels)."
             )
-        with VerboseStage(self, "labeling", f"{X_transfer.shape[0]} rows"):
-            targets = self._teacher_targets(X_transfer, y[labeled] if keep_labeled else None)
-        X_student = np.concatenate([X[labeled], X_transfer]) if keep_labeled else X_transfer
+        if keep_labeled:
+            head_rows, head_targets = X[labeled], y[labeled]
+        else:
+            head_rows, head_targets = np.empty((0, plan.n_features), plan.dtype), None
+        # Transfer targets take the shape of y's rows (a teacher may give (n, 1)
+        # for 1d y); without labeled rows, the teacher's own shape.
+        outputs = None if head_targets is None else head_targets.shape[1:]
+        labeler = ChunkLabeler(self.teacher_, "regression", outputs=outputs)
 
         self.student_ = seed_unseeded(clone(self.student), rng, seeded)
+        if self.streaming:
+            info = f"{len(plan) + head_rows.shape[0]} rows x {self.n_passes} passes, streamed"
+            with VerboseStage(self, "student fit", info):
+                stream_to_student(
+                    lambda rows, targets, head: self.student_.partial_fit(rows, targets),
+                    plan,
+                    labeler,
+                    head_rows,
+                    head_targets,
+                    n_passes=self.n_passes,
+                    batch_size=self.batch_size,
+                    n_jobs=self.n_jobs,
+                    rng=np.random.default_rng(rng.randint(np.iinfo(np.int32).max)),
+                    owner=type(self).__name__,
+                    verbose=self.verbose,
+                )
+            return self
+
+        with VerboseStage(self, "labeling", f"{len(plan)} rows"):
+            X_student, targets = materialise(
+                plan,
+                labeler,
+                head_rows,
+                head_targets,
+                batch_size=self.batch_size,
+                n_jobs=self.n_jobs,
+                progress=Progress(type(self).__name__, "labeling", len(plan), self.verbose),
+            )
         with VerboseStage(self, "student fit", f"{X_student.shape[0]} rows"):
             self.student_.fit(X_student, targets)
         return self
@@ -305,28 +370,6 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             # A function knows its answers; it only records the input shape.
             return teacher.fit(X)
         return teacher.fit(X[labeled], y[labeled])
-
-    def _teacher_targets(self, X_transfer, y_labeled):
-        """The teacher's predictions on the transfer rows, after the labeled rows' targets."""
-        if X_transfer.shape[0]:
-            predicted = np.asarray(
-                _in_batches(self.teacher_.predict, X_transfer, self.batch_size, self.n_jobs),
-                dtype=np.float64,
-            )
-        else:
-            shape = (0,) if y_labeled is None else (0,) + y_labeled.shape[1:]
-            predicted = np.empty(shape)
-        if y_labeled is None:
-            return predicted
-        outputs = y_labeled.shape[1:]
-        if predicted.size != predicted.shape[0] * int(np.prod(outputs, dtype=int)):
-            raise ValueError(
-                f"The teacher predicts targets of shape {predicted.shape[1:] or '(scalar)'} "
-                f"per row but y has {outputs or '(scalar)'}; y must have the teacher's outputs."
-            )
-        # A teacher may return (n, 1) for 1d y or (n,) for column y: follow y.
-        predicted = predicted.reshape((predicted.shape[0],) + outputs)
-        return np.concatenate([y_labeled, predicted])
 
     # ------------------------------------------------------------ predicting
     def predict(self, X):

@@ -12,7 +12,9 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-__all__ = ["BaseTransferSampler", "UNLABELED"]
+from ._chunks import ArrayPlan, SamplerPlan, batch_ranges, row_uniforms
+
+__all__ = ["BaseTransferSampler", "UNLABELED", "row_uniforms"]
 
 #: Marker of an unlabeled row in ``y`` (scikit-learn's semi-supervised convention).
 UNLABELED = -1
@@ -33,6 +35,18 @@ class BaseTransferSampler(BaseEstimator):
 
     Subclasses that generate a fixed number of rows should have ``n_samples`` and
     ``random_state`` parameters and call :meth:`_resolve_n_samples`.
+
+    Every sampler can also hand out its rows chunk by chunk with
+    :meth:`generate_batches`, which is what the meta-estimators use to keep
+    memory bounded and to spread generation over joblib workers. By default
+    the chunks are slices of :meth:`fit_generate`'s rows. A sampler that can
+    make any range of its rows on its own implements two more hooks:
+    ``_fit_rows(X, y, teacher, rng)``, which does the one-off work (fit a
+    density, find neighbours) and returns ``(state, n_rows)``, and
+    ``_generate_rows(state, start, stop)``, which returns rows
+    ``start .. stop - 1`` from that state alone. Their randomness must be keyed
+    by row position (see :func:`row_uniforms`), so that the rows do not
+    depend on how they are cut into chunks or which worker makes them.
 
     Attributes
     ----------
@@ -116,19 +130,105 @@ class BaseTransferSampler(BaseEstimator):
             New rows, of the same dtype as ``X`` (float64 when ``X`` is None).
         """
         X, y = self._validate_input(X, y)
-        rng = np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
+        return self._generate_all(X, y, teacher, self._rng())
+
+    def _rng(self):
+        return np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
+
+    def _generate_all(self, X, y, teacher, rng):
         X_transfer = self._fit_generate(X, y, teacher, rng)
         # X is None only for samplers whose _validate_input accepts it (and sets
         # n_features_in_ from their own definition of the domain).
-        X_transfer = np.asarray(X_transfer, dtype=np.float64 if X is None else X.dtype)
-        if X_transfer.ndim != 2 or X_transfer.shape[1] != self.n_features_in_:
+        return self._check_rows(X_transfer, _out_dtype(X))
+
+    def _check_rows(self, rows, dtype):
+        rows = np.asarray(rows, dtype=dtype)
+        if rows.ndim != 2 or rows.shape[1] != self.n_features_in_:
             raise ValueError(
-                f"{type(self).__name__} returned rows of shape {X_transfer.shape}; "
+                f"{type(self).__name__} returned rows of shape {rows.shape}; "
                 f"expected (n, {self.n_features_in_})."
             )
-        return X_transfer
+        return rows
 
     def _fit_generate(self, X, y, teacher, rng):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def generate_batches(self, X, y=None, *, teacher=None, batch_size=10_000):
+        """Make the rows of the transfer set in chunks of at most ``batch_size`` rows.
+
+        The chunks are made one at a time as the iterator is consumed, so a
+        transfer set far larger than memory can be streamed (to a student with
+        ``partial_fit``, or to disk). Their concatenation is a transfer set of
+        the size :meth:`fit_generate` would make, drawn from the same
+        distribution:
+
+        - the pool, Sobol and Halton samplers, and samplers that cannot make
+          rows chunk by chunk (whose chunks are slices of
+          :meth:`fit_generate`'s rows), give exactly :meth:`fit_generate`'s
+          rows;
+        - MUNGE, noise, uniform, KDE and GMM samplers draw each row's random
+          numbers from a stream keyed by its position, not from
+          :meth:`fit_generate`'s stream: other rows for the same seed, the same
+          rows whatever ``batch_size``.
+
+        Input checks and the one-off work (fitting a density, finding
+        neighbours) happen when this method is called, not at the first chunk.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or None
+            Training rows, as for :meth:`fit_generate`.
+        y : array-like of shape (n_samples,), default=None
+            Labels, ``-1`` marking unlabeled rows.
+        teacher : estimator, default=None
+            The fitted teacher, for samplers that use it.
+        batch_size : int, default=10000
+            Largest number of rows per chunk.
+
+        Yields
+        ------
+        X_batch : ndarray of shape (n_batch_samples, n_features)
+            The next chunk of rows, of ``X``'s dtype.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmetamorph.samplers import MUNGE
+        >>> X = np.random.default_rng(0).normal(size=(100, 3))
+        >>> munge = MUNGE(n_samples=1000, random_state=0)
+        >>> [len(chunk) for chunk in munge.generate_batches(X, batch_size=400)]
+        [400, 400, 200]
+        >>> whole = np.concatenate(list(munge.generate_batches(X, batch_size=1000)))
+        >>> small = np.concatenate(list(munge.generate_batches(X, batch_size=7)))
+        >>> bool(np.array_equal(whole, small))
+        True
+        """
+        if not (isinstance(batch_size, Integral) and batch_size >= 1):
+            raise ValueError(f"batch_size must be an int >= 1; got {batch_size!r}.")
+        plan = self._transfer_plan(X, y, teacher=teacher)
+        return (plan.rows(start, stop) for start, stop in batch_ranges(len(plan), batch_size))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _transfer_plan(self, X, y=None, *, teacher=None):
+        """The transfer set as a :class:`TransferPlan`: its rows, made on demand.
+
+        Samplers with the ``_fit_rows`` / ``_generate_rows`` hooks give a plan
+        that makes any range of rows on its own (on any worker); the others make
+        all their rows here and the plan slices them.
+        """
+        X, y = self._validate_input(X, y)
+        rng = self._rng()
+        fitted = self._fit_rows(X, y, teacher, rng)
+        if fitted is NotImplemented:
+            return ArrayPlan(self._generate_all(X, y, teacher, rng))
+        state, n_rows = fitted
+        return SamplerPlan(self, state, n_rows, _out_dtype(X))
+
+    def _fit_rows(self, X, y, teacher, rng):
+        """One-off work for chunked generation; ``NotImplemented`` means "slice fit_generate"."""
+        return NotImplemented
+
+    def _generate_rows(self, state, start, stop):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _resolve_n_samples(self, n_input):
@@ -142,6 +242,10 @@ class BaseTransferSampler(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = self._allows_nan
         return tags
+
+
+def _out_dtype(X):
+    return np.float64 if X is None else X.dtype
 
 
 def _as_seed(random_state):

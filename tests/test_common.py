@@ -70,6 +70,16 @@ METAMORPHOSIS_CONFIGURATIONS = [
         GMMSampler(n_samples=3.0, n_components=2),
         include_labeled=False,
     ),
+    # A streamed student: MUNGE rows made, labeled and learned chunk by chunk.
+    MetamorphosisClassifier(
+        RandomForestClassifier(n_estimators=10),
+        SGDClassifier(loss="log_loss"),
+        MUNGE(n_samples=3.0),
+        labels="soft",
+        streaming=True,
+        n_passes=2,
+        batch_size=40,
+    ),
     # An explicit TeacherEnsemble as teacher, a FunctionSampler that returns X.
     MetamorphosisClassifier(
         TeacherEnsemble([LogisticRegression(), GaussianNB()]),

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_friedman1, make_regression
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.linear_model import LinearRegression, Ridge, SGDRegressor
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
@@ -78,6 +78,15 @@ REGRESSOR_CONFIGURATIONS = [
         FunctionTeacher(linear_function),
         DecisionTreeRegressor(),
         LatinHypercubeSampler(n_samples=2.0),
+    ),
+    # A streamed student (partial_fit, chunk by chunk, several passes).
+    MetamorphosisRegressor(
+        Ridge(),
+        SGDRegressor(),
+        GaussianNoiseSampler(n_samples=3.0),
+        streaming=True,
+        n_passes=3,
+        batch_size=50,
     ),
 ]
 

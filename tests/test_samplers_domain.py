@@ -244,3 +244,17 @@ def test_boundary_sampler_in_metamorphosis(moons):
     ).fit(X, y)
     assert clf.n_transfer_samples_ == 900
     assert clf.fidelity(X) > 0.85
+
+
+@pytest.mark.parametrize("cls", QMC_SAMPLERS, ids=_name)
+@pytest.mark.parametrize("with_data", [True, False])
+def test_generate_batches_equal_fit_generate(cls, with_data):
+    # A sequence cut into chunks is the same sequence; a Latin hypercube is
+    # made whole and sliced.
+    X = np.random.default_rng(0).uniform(0, 4, size=(40, 3)) if with_data else None
+    bounds = None if with_data else [(0, 1), (-5, 5), (2, 4)]
+    sampler = cls(n_samples=300, bounds=bounds, integer_features=[2], random_state=0)
+    whole = sampler.fit_generate(X)
+    chunks = list(sampler.generate_batches(X, batch_size=64))
+    assert [len(chunk) for chunk in chunks] == [64] * 4 + [44]
+    np.testing.assert_array_equal(np.concatenate(chunks), whole)

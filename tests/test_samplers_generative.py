@@ -692,3 +692,99 @@ def test_property_munge_p_zero_copies(X, seed):
 def test_property_uniform_within_bounds(X, seed):
     X_new = UniformSampler(n_samples=2.0, random_state=seed).fit_generate(X)
     assert (X_new >= X.min(axis=0)).all() and (X_new <= X.max(axis=0)).all()
+
+
+# ---------------------------------------------------------------------------
+# Chunked generation: generate_batches and the plans behind it
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sampler", SEEDED_SAMPLERS, ids=_id)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_generate_batches_chunks_do_not_depend_on_batch_size(sampler, dtype, X_normal):
+    X = X_normal.astype(dtype)
+    chunks = list(clone(sampler).generate_batches(X, batch_size=128))
+    assert [len(chunk) for chunk in chunks] == [128] * 4 + [88]
+    assert all(chunk.dtype == dtype and chunk.shape[1] == 3 for chunk in chunks)
+    rows = np.concatenate(chunks)
+    assert np.isfinite(rows).all()
+    np.testing.assert_array_equal(
+        rows, np.concatenate(list(clone(sampler).generate_batches(X, batch_size=7)))
+    )
+    np.testing.assert_array_equal(
+        rows, next(clone(sampler).generate_batches(X, batch_size=10_000))
+    )
+    other = clone(sampler).set_params(random_state=1).generate_batches(X, batch_size=1000)
+    assert not np.array_equal(rows, next(other))
+
+
+@pytest.mark.parametrize("sampler", SEEDED_SAMPLERS, ids=_id)
+def test_generate_batches_rows_are_distributed_like_fit_generate(sampler, X_normal):
+    # Chunked rows use other random streams than fit_generate (keyed by row
+    # position), but the same algorithm: the same distribution per feature.
+    if isinstance(sampler, UnionSampler):
+        big = clone(sampler).set_params(munge__n_samples=20.0, noise__n_samples=20.0)
+    else:
+        big = clone(sampler).set_params(n_samples=20.0)
+    whole = clone(big).fit_generate(X_normal)
+    chunked = np.concatenate(list(clone(big).generate_batches(X_normal, batch_size=1000)))
+    assert chunked.shape == whole.shape
+    for j in range(X_normal.shape[1]):
+        assert stats.ks_2samp(whole[:, j], chunked[:, j]).pvalue > 1e-3
+
+
+def test_generate_batches_checks_at_the_call_not_at_the_first_chunk(X_normal):
+    with pytest.raises(ValueError, match="MUNGE needs at least 2 rows"):
+        MUNGE().generate_batches(X_normal[:1])
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1"):
+        MUNGE().generate_batches(X_normal, batch_size=0)
+    with pytest.raises(InvalidParameterError):
+        MUNGE(p=2.0).generate_batches(X_normal)
+
+
+def test_generate_batches_of_a_sampler_without_chunking_slices_fit_generate(X_normal):
+    sampler = FunctionSampler(lambda X, y: X[::-1] * 2)
+    chunks = list(sampler.generate_batches(X_normal, batch_size=100))
+    assert [len(chunk) for chunk in chunks] == [100, 100, 100]
+    np.testing.assert_array_equal(np.concatenate(chunks), X_normal[::-1] * 2)
+
+
+def test_chunked_munge_uses_rows_evenly_and_mixes_sorted_data():
+    X = np.arange(100.0).reshape(50, 2)  # sorted rows
+    munge = MUNGE(n_samples=125, p=0.0, random_state=0)  # p=0: copies of data rows
+    chunks = list(munge.generate_batches(X, batch_size=10))
+    counts = np.unique(np.concatenate(chunks)[:, 0], return_counts=True)[1]
+    assert len(counts) == 50 and set(counts) <= {2, 3}  # 125 = 2 rounds of 50 + 25
+    # Ten consecutive transfer rows come from all over the (sorted) data.
+    assert all(np.ptp(chunk[:, 0]) > 60 for chunk in chunks)
+
+
+def test_chunked_munge_categorical_values_are_seen_values():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=200), rng.integers(0, 4, size=200) * 1.5])
+    munge = MUNGE(n_samples=5.0, p=0.9, categorical_features=[1], random_state=0)
+    rows = np.concatenate(list(munge.generate_batches(X, batch_size=333)))
+    assert set(np.unique(rows[:, 1])) <= set(np.unique(X[:, 1]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n_rows=st.integers(1, 40),
+    n_out=st.integers(1, 300),
+    bounds=st.tuples(st.integers(0, 300), st.integers(0, 300)),
+    width=st.integers(1, 5),
+)
+def test_row_streams_are_keyed_by_position(n_rows, n_out, bounds, width):
+    from skmetamorph._chunks import rows_in_rounds
+    from skmetamorph.base import row_uniforms
+
+    start, stop = min(bounds[0], n_out - 1), min(max(bounds), n_out)
+    stop = max(stop, start + 1)
+    rows = rows_in_rounds(n_rows, 7, 0, n_out)
+    np.testing.assert_array_equal(rows_in_rounds(n_rows, 7, start, stop), rows[start:stop])
+    # Every data row is used n_out // n_rows times or once more.
+    counts = np.bincount(rows, minlength=n_rows)
+    assert counts.min() >= n_out // n_rows and counts.max() <= -(-n_out // n_rows)
+    u = row_uniforms((7, 1), 0, n_out, width)
+    np.testing.assert_array_equal(row_uniforms((7, 1), start, stop, width), u[start:stop])
+    assert ((u > 0) & (u < 1)).all()

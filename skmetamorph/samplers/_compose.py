@@ -5,6 +5,7 @@ from sklearn.base import clone
 from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import _BaseComposition
 
+from .._chunks import plan_for
 from ..base import BaseTransferSampler
 
 __all__ = ["UnionSampler"]
@@ -171,6 +172,26 @@ class UnionSampler(BaseTransferSampler, _BaseComposition):
         return active
 
     def _fit_generate(self, X, y, teacher, rng):
+        parts = [sampler.fit_generate(X, y, teacher=teacher) for sampler in self._fitted(rng)]
+        return np.concatenate(parts, axis=0)
+
+    def _fit_rows(self, X, y, teacher, rng):
+        # The union's rows are its samplers' rows one after the other; each
+        # sampler makes its own range (in chunks when it can).
+        plans = [plan_for(sampler, X, y, teacher) for sampler in self._fitted(rng)]
+        offsets = np.cumsum([0] + [len(plan) for plan in plans])
+        return {"plans": plans, "offsets": offsets}, int(offsets[-1])
+
+    def _generate_rows(self, state, start, stop):
+        parts = []
+        for plan, offset in zip(state["plans"], state["offsets"][:-1]):
+            lo, hi = max(start - offset, 0), min(stop - offset, len(plan))
+            if lo < hi:
+                parts.append(plan.rows(int(lo), int(hi)))
+        return np.concatenate(parts, axis=0)  # never empty: start < stop
+
+    def _fitted(self, rng):
+        """Seeded copies of the active samplers (also kept in ``samplers_``)."""
         active = self._active_samplers()
         # One seed per listed sampler, drawn whether or not it is used, so that a
         # sampler's seed does not change when another one is dropped or seeded.
@@ -181,7 +202,6 @@ class UnionSampler(BaseTransferSampler, _BaseComposition):
             )
         )
         self.samplers_ = []
-        parts = []
         for name, sampler in active:
             # Clone: seeding and fitting must not change the user's objects.
             sampler = clone(sampler)
@@ -193,6 +213,5 @@ class UnionSampler(BaseTransferSampler, _BaseComposition):
             # unchecked: check them here.
             if hasattr(sampler, "_validate_params"):
                 sampler._validate_params()
-            parts.append(sampler.fit_generate(X, y, teacher=teacher))
             self.samplers_.append((name, sampler))
-        return np.concatenate(parts, axis=0)
+        return [sampler for _, sampler in self.samplers_]

@@ -3,10 +3,12 @@
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import ndtri
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import KernelDensity
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._chunks import draw_key, row_uniforms
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
 
 __all__ = ["KDESampler", "GMMSampler"]
@@ -35,10 +37,23 @@ class _StandardisedDensitySampler(BaseTransferSampler):
 
     def _unstandardise(self, Z, X):
         """Map rows ``Z`` back to ``X``'s units, restoring its constant features."""
-        X_new = Z * self.scale_ + self.mean_
+        return _unscale(Z, self._units(X))
+
+    def _units(self, X):
+        """What :func:`_unscale` needs to map standardised rows back to ``X``'s units."""
         constant = _constant_features(X)
-        X_new[:, constant] = X[0, constant]
-        return X_new
+        return {
+            "mean": self.mean_,
+            "scale": self.scale_,
+            "constant": constant,
+            "constant_values": X[0, constant],
+        }
+
+
+def _unscale(Z, units):
+    X_new = Z * units["scale"] + units["mean"]
+    X_new[:, units["constant"]] = units["constant_values"]
+    return X_new
 
 
 def _constant_features(X):
@@ -128,6 +143,27 @@ class KDESampler(_StandardisedDensitySampler):
         Z_new = self.kde_.sample(n_out, random_state=_sub_seed(rng))
         return self._unstandardise(Z_new, X)
 
+    def _fit_rows(self, X, y, teacher, rng):
+        Z = self._standardise(X)
+        self.kde_ = KernelDensity(kernel="gaussian", bandwidth=self.bandwidth).fit(Z)
+        state = {
+            "Z": np.asarray(Z, dtype=np.float64),
+            "bandwidth": float(self.kde_.bandwidth_),
+            "units": self._units(X),
+            "key": draw_key(rng),
+        }
+        return state, self._resolve_n_samples(X.shape[0])
+
+    def _generate_rows(self, state, start, stop):
+        # A draw from a Gaussian KDE is a data row plus N(0, bandwidth^2) noise,
+        # as KernelDensity.sample does; here the row choice (one uniform) and
+        # the noise (inverse normal CDF) are keyed by row position.
+        Z = state["Z"]
+        u = row_uniforms(state["key"], start, stop, 1 + Z.shape[1])
+        chosen = np.minimum((u[:, 0] * Z.shape[0]).astype(np.intp), Z.shape[0] - 1)
+        Z_new = Z[chosen] + state["bandwidth"] * ndtri(u[:, 1:])
+        return _unscale(Z_new, state["units"])
+
 
 class GMMSampler(_StandardisedDensitySampler):
     """Rows drawn from a Gaussian mixture fitted to the data.
@@ -201,12 +237,17 @@ class GMMSampler(_StandardisedDensitySampler):
         self.random_state = random_state
 
     def _fit_generate(self, X, y, teacher, rng):
+        n_out = self._resolve_n_samples(X.shape[0])
+        self._fit_mixture(X, rng)
+        Z_new, _ = self.gmm_.sample(n_out)
+        return self._unstandardise(Z_new[rng.permutation(n_out)], X)
+
+    def _fit_mixture(self, X, rng):
         if X.shape[0] < 2:
             raise ValueError(
                 f"GMMSampler needs at least 2 rows to fit a Gaussian mixture; got "
                 f"{X.shape[0]}."
             )
-        n_out = self._resolve_n_samples(X.shape[0])
         Z = self._standardise(X)
         # More components than distinct rows cannot be initialised (k-means
         # would find empty clusters and warn); fewer is the best we can do.
@@ -220,5 +261,46 @@ class GMMSampler(_StandardisedDensitySampler):
             covariance_type=self.covariance_type,
             random_state=_sub_seed(rng),
         ).fit(Z.astype(np.float64, copy=False))
-        Z_new, _ = self.gmm_.sample(n_out)
-        return self._unstandardise(Z_new[rng.permutation(n_out)], X)
+
+    def _fit_rows(self, X, y, teacher, rng):
+        self._fit_mixture(X, rng)
+        gmm = self.gmm_
+        k, d = gmm.means_.shape
+        # One lower-triangular factor per component, whatever the covariance
+        # type, so that a draw is mean + factor @ z for standard normal z.
+        cov = gmm.covariances_
+        if gmm.covariance_type == "full":
+            factors = np.linalg.cholesky(cov)
+        elif gmm.covariance_type == "tied":
+            factors = np.broadcast_to(np.linalg.cholesky(cov), (k, d, d))
+        elif gmm.covariance_type == "diag":
+            factors = np.sqrt(cov)[:, None, :] * np.eye(d)
+        else:  # spherical
+            factors = np.sqrt(cov)[:, None, None] * np.eye(d)
+        state = {
+            "cumulative_weights": np.cumsum(gmm.weights_),
+            "means": gmm.means_,
+            "factors": np.ascontiguousarray(factors),
+            "units": self._units(X),
+            "key": draw_key(rng),
+        }
+        return state, self._resolve_n_samples(X.shape[0])
+
+    def _generate_rows(self, state, start, stop):
+        # Component by one uniform per row (so rows of all components are mixed
+        # in every chunk, without a shuffle), then mean + factor @ z.
+        means, factors = state["means"], state["factors"]
+        u = row_uniforms(state["key"], start, stop, 1 + means.shape[1])
+        cumulative = state["cumulative_weights"]
+        component = np.minimum(
+            np.searchsorted(cumulative, u[:, 0] * cumulative[-1], side="right"),
+            means.shape[0] - 1,
+        )
+        z = ndtri(u[:, 1:])
+        Z_new = np.empty_like(z)
+        for c in np.unique(component):
+            rows = component == c
+            # einsum's plain loops, not BLAS: a row's result must not depend on
+            # how many rows share its chunk (BLAS blocks differ in the last bit).
+            Z_new[rows] = means[c] + np.einsum("ij,kj->ik", z[rows], factors[c], optimize=False)
+        return _unscale(Z_new, state["units"])

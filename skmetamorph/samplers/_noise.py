@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from .._chunks import draw_key, row_normals, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
 
 __all__ = ["GaussianNoiseSampler", "UniformSampler"]
@@ -105,6 +106,17 @@ class GaussianNoiseSampler(BaseTransferSampler):
         X_new += rng.standard_normal(X_new.shape, dtype=X.dtype) * sd
         return X_new
 
+    def _fit_rows(self, X, y, teacher, rng):
+        sd = (self.scale * X.std(axis=0)).astype(X.dtype)
+        return {"X": X, "sd": sd, "key": draw_key(rng)}, self._resolve_n_samples(X.shape[0])
+
+    def _generate_rows(self, state, start, stop):
+        X, key = state["X"], state["key"]
+        X_new = X[rows_in_rounds(X.shape[0], key, start, stop)]
+        noise = row_normals((key, 1), start, stop, X.shape[1]).astype(X.dtype, copy=False)
+        X_new += noise * state["sd"]
+        return X_new
+
 
 class UniformSampler(BaseTransferSampler):
     """Rows drawn uniformly from the bounding box of the data.
@@ -163,16 +175,28 @@ class UniformSampler(BaseTransferSampler):
         self.margin = margin
         self.random_state = random_state
 
-    def _fit_generate(self, X, y, teacher, rng):
-        n_out = self._resolve_n_samples(X.shape[0])
+    def _box(self, X):
         # The box is computed in float64 so that the margin does not round
         # differently for float32 data; the base class casts the rows back.
         low = X.min(axis=0).astype(np.float64)
         high = X.max(axis=0).astype(np.float64)
         width = high - low
-        low -= self.margin * width
-        high += self.margin * width
+        return low - self.margin * width, high + self.margin * width
+
+    def _fit_generate(self, X, y, teacher, rng):
+        n_out = self._resolve_n_samples(X.shape[0])
+        low, high = self._box(X)
         X_new = rng.uniform(low, high, size=(n_out, X.shape[1]))
         # low + u * (high - low) can round up to just above high; clip so that
         # the documented bounds hold exactly.
         return np.clip(X_new, low, high)
+
+    def _fit_rows(self, X, y, teacher, rng):
+        low, high = self._box(X)
+        state = {"low": low, "high": high, "key": draw_key(rng)}
+        return state, self._resolve_n_samples(X.shape[0])
+
+    def _generate_rows(self, state, start, stop):
+        low, high = state["low"], state["high"]
+        u = row_uniforms(state["key"], start, stop, low.shape[0])
+        return np.clip(low + u * (high - low), low, high)

@@ -84,3 +84,11 @@ class PoolSampler(BaseTransferSampler):
 
     def _fit_generate(self, X, y, teacher, rng):
         return select_pool(X, y, self.pool).copy()
+
+    def _fit_rows(self, X, y, teacher, rng):
+        pool = select_pool(X, y, self.pool)
+        return {"pool": pool}, pool.shape[0]
+
+    def _generate_rows(self, state, start, stop):
+        # A copy, as fit_generate returns: the caller may change the rows.
+        return state["pool"][start:stop].copy()

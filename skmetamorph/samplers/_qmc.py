@@ -6,6 +6,7 @@ domain; these samplers fill it evenly (low-discrepancy designs from
 ``fit_generate(None)`` works.
 """
 
+import copy
 import inspect
 import math
 from numbers import Integral
@@ -91,17 +92,41 @@ class _BaseQMCSampler(BaseTransferSampler):
         n_out = self._n_out(X)
         d = low.shape[0]
         U = self._unit_points(n_out, d, rng) if n_out else np.empty((0, d))
-        X_new = low + U * (high - low)
-        for j in np.flatnonzero(integer):
-            # n equally likely integers low..high: u in [k/n, (k+1)/n) -> low + k,
-            # so every stratum of the design maps to one value.
-            n_levels = int(high[j] - low[j]) + 1
-            X_new[:, j] = low[j] + np.minimum(np.floor(U[:, j] * n_levels), n_levels - 1)
-        for j, values in categorical.items():
-            index = np.minimum(np.floor(U[:, j] * len(values)), len(values) - 1)
-            X_new[:, j] = values[index.astype(np.intp)]
-        # low + u * (high - low) can round just past high; keep the documented bounds.
-        return np.clip(X_new, low, high)
+        return _map_to_domain(U, low, high, integer, categorical)
+
+    def _fit_rows(self, X, y, teacher, rng):
+        # A sequence (Sobol', Halton) can be cut anywhere: chunk [start, stop)
+        # is the same engine, scrambled from the same generator state, moved
+        # on by ``start`` points, so the chunks are exactly fit_generate's
+        # rows. Designs built as a whole (Latin hypercube, optimised ones) are
+        # made at once and sliced.
+        if not self._sequence or self.optimization is not None:
+            return NotImplemented
+        low, high, integer, categorical = self._domain(X)
+        # The engine's scrambling draws from the generator and from its seed
+        # sequence (scipy spawns from it), so both are kept to rebuild it.
+        bit_generator = rng.bit_generator
+        state = {
+            "domain": (low, high, integer, categorical),
+            "bit_generator": type(bit_generator),
+            "seed_seq": getattr(bit_generator, "seed_seq", None) or bit_generator._seed_seq,
+            "rng_state": bit_generator.state,
+        }
+        return state, self._n_out(X)
+
+    def _generate_rows(self, state, start, stop):
+        low, high, integer, categorical = state["domain"]
+        # A copy: spawning counts its children in the seed sequence itself.
+        bit_generator = state["bit_generator"](copy.deepcopy(state["seed_seq"]))
+        bit_generator.state = state["rng_state"]
+        U = self._sequence_points(start, stop, low.shape[0], np.random.Generator(bit_generator))
+        return _map_to_domain(U, low, high, integer, categorical)
+
+    #: Whether the design is a sequence whose points can be made from any position.
+    _sequence = False
+
+    def _sequence_points(self, start, stop, d, rng):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def _n_out(self, X):
         if X is None and not isinstance(self.n_samples, Integral):
@@ -175,6 +200,21 @@ class _BaseQMCSampler(BaseTransferSampler):
 
     def _unit_points(self, n, d, rng):  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _map_to_domain(U, low, high, integer, categorical):
+    """Points of the unit cube onto the domain: boxes, integer and categorical features."""
+    X_new = low + U * (high - low)
+    for j in np.flatnonzero(integer):
+        # n equally likely integers low..high: u in [k/n, (k+1)/n) -> low + k,
+        # so every stratum of the design maps to one value.
+        n_levels = int(high[j] - low[j]) + 1
+        X_new[:, j] = low[j] + np.minimum(np.floor(U[:, j] * n_levels), n_levels - 1)
+    for j, values in categorical.items():
+        index = np.minimum(np.floor(U[:, j] * len(values)), len(values) - 1)
+        X_new[:, j] = values[index.astype(np.intp)]
+    # low + u * (high - low) can round just past high; keep the documented bounds.
+    return np.clip(X_new, low, high)
 
 
 def _pair(entry, j):
@@ -277,9 +317,16 @@ class SobolSampler(_BaseQMCSampler):
     """
     )
 
+    _sequence = True
+
     def _unit_points(self, n, d, rng):
         engine = qmc.Sobol(d, **self._engine_kwargs(rng))
         return engine.random_base2(max(0, math.ceil(math.log2(n))))[:n]
+
+    def _sequence_points(self, start, stop, d, rng):
+        if start == 0:  # from the start, as _unit_points (scipy warns on other sizes)
+            return self._unit_points(stop, d, rng)
+        return qmc.Sobol(d, **self._engine_kwargs(rng)).fast_forward(start).random(stop - start)
 
 
 class HaltonSampler(_BaseQMCSampler):
@@ -308,8 +355,16 @@ class HaltonSampler(_BaseQMCSampler):
     """
     )
 
+    _sequence = True
+
     def _unit_points(self, n, d, rng):
         return qmc.Halton(d, **self._engine_kwargs(rng)).random(n)
+
+    def _sequence_points(self, start, stop, d, rng):
+        engine = qmc.Halton(d, **self._engine_kwargs(rng))
+        if start:
+            engine.fast_forward(start)
+        return engine.random(stop - start)
 
 
 class LatinHypercubeSampler(_BaseQMCSampler):
