@@ -1,7 +1,8 @@
 """Helpers shared by the metamorphosis meta-estimators (classifier and regressor).
 
-Seeding of sub-estimators, the NaN policy, verbose stage timing and the
-``available_if`` test live here so that both meta-estimators behave the same way.
+Seeding of sub-estimators, the NaN policy, verbose stage timing, the
+``available_if`` test and the student-side methods (``predict``, ``fidelity``)
+live here so that both meta-estimators behave the same way.
 """
 
 import time
@@ -9,8 +10,18 @@ import time
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["VerboseStage", "finite_check", "needs_no_data", "seed_unseeded", "student_has"]
+from .metrics import fidelity_score
+
+__all__ = [
+    "StudentPredictionsMixin",
+    "VerboseStage",
+    "finite_check",
+    "needs_no_data",
+    "seed_unseeded",
+    "student_has",
+]
 
 
 def student_has(attr):
@@ -85,3 +96,59 @@ class VerboseStage:
             info = f" ({self.state['info']})" if self.state["info"] else ""
             print(f"[{type(self.owner).__name__}] {self.name}{info}: {elapsed:.2f}s")
         return False
+
+
+class StudentPredictionsMixin:
+    """``predict`` and ``fidelity`` of a fitted metamorphosis estimator: the student's.
+
+    The class using it defines ``_finite_check()`` (its NaN policy) and, once
+    fitted, ``teacher_`` and ``student_``.
+    """
+
+    def predict(self, X):
+        """Predict with the student.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The student's predictions: classes for a classifier, values for a
+            regressor.
+        """
+        X = self._validate_predict_input(X)
+        return self.student_.predict(X)
+
+    def fidelity(self, X):
+        """Agreement of the student with its teacher on ``X``.
+
+        For a classifier, the fraction of rows on which the student predicts
+        the teacher's class; for a regressor, the R² of the student's
+        predictions against the teacher's (averaged uniformly over outputs).
+        See :func:`skmetamorph.metrics.fidelity_score`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to compare on (held-out rows tell more than the training rows).
+
+        Returns
+        -------
+        fidelity : float
+            In [0, 1] for a classifier; at most 1 (a perfect copy) for a regressor.
+        """
+        X = self._validate_predict_input(X)
+        return fidelity_score(self.teacher_, self.student_, X)
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self,
+            X,
+            reset=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=self._finite_check(),
+        )

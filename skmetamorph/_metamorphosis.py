@@ -16,10 +16,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+from sklearn.utils.validation import has_fit_parameter, validate_data
 
 from ._chunks import plan_for
-from ._common import VerboseStage, finite_check, seed_unseeded
+from ._common import StudentPredictionsMixin, VerboseStage, finite_check, seed_unseeded
 from ._common import student_has as _student_has
 from ._labeling import (
     ChunkLabeler,
@@ -36,14 +36,15 @@ from ._streaming import (
     stream_to_student,
 )
 from ._teachers import TeacherEnsemble, align_proba, fit_teacher
-from .metrics import fidelity_score
 from .samplers import PoolSampler
 from .samplers._pool import unlabeled_mask
 
 __all__ = ["MetamorphosisClassifier"]
 
 
-class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class MetamorphosisClassifier(
+    StudentPredictionsMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator
+):
     """Turn a teacher classifier into a student classifier through a transfer set.
 
     ``fit`` trains the teacher (model A) on the labeled rows, lets the transfer
@@ -313,10 +314,14 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
                 self._stream_student(plan, X[labeled], y_labeled, rng)
             return self
 
+        head_rows, head_targets, head_hard = self._student_head(X[labeled], y_labeled, "fit")
         with self._stage("labeling", f"{len(plan)} rows"):
-            X_student, targets = self._transfer_targets(X[labeled], y_labeled, plan)
+            X_student, targets = self._transfer_targets(head_rows, head_targets, plan)
+        hard = None
+        if head_hard is not None:  # true classes of the labeled rows, -1 on transfer rows
+            hard = np.concatenate([head_hard, np.full(len(plan), -1, dtype=head_hard.dtype)])
         with self._stage("student fit", f"{X_student.shape[0]} rows"):
-            self._fit_student(X_student, targets)
+            self._fit_student(X_student, targets, hard)
         return self
 
     def _finite_check(self):
@@ -407,17 +412,32 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             )
         return mix_with_true_labels(soft_labeled, y_index, self.alpha), y_index, soft_labeled
 
-    def _transfer_targets(self, X_labeled, y_labeled, plan):
-        """Rows and targets for the student: labeled rows (if kept) then transfer rows.
+    def _student_head(self, X_labeled, y_labeled, method):
+        """The labeled rows that join the student's rows, their targets, their true classes.
+
+        The true class indices are returned only for a distillation student
+        (see :meth:`_fit_student`), which weighs the true class (``alpha``)
+        and the teacher's soft labels (``1 - alpha``) itself and so gets the
+        two apart rather than mixed. ``method`` is the student's method that
+        will be called ("fit" or "partial_fit").
+        """
+        if not self.include_labeled:
+            return X_labeled[:0], None, None
+        targets, y_index, soft = self._labeled_targets(X_labeled, y_labeled)
+        if not self._distills(getattr(self.student_, method)):
+            return X_labeled, targets, None
+        hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
+        if 0 < self.alpha < 1:
+            targets = soft
+        return X_labeled, targets, hard.astype(np.intp)
+
+    def _transfer_targets(self, head_rows, head_targets, plan):
+        """Rows and targets for the student: the head (labeled rows) then transfer rows.
 
         Targets are class labels (hard) or an (n, n_classes) probability matrix
         (soft). The transfer rows are made and labeled chunk by chunk, through
         joblib, straight into the result.
         """
-        head_rows, head_targets = X_labeled[:0], None
-        if self.include_labeled:
-            head_rows = X_labeled
-            head_targets = self._labeled_targets(X_labeled, y_labeled)[0]
         progress = Progress(type(self).__name__, "labeling", len(plan), self.verbose)
         return materialise(
             plan,
@@ -431,20 +451,13 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     def _stream_student(self, plan, X_labeled, y_labeled, rng):
         """Train ``student_`` with ``partial_fit``, chunk by chunk (``streaming=True``)."""
-        head_rows, head_targets, head_hard = X_labeled[:0], None, None
-        if self.include_labeled:
-            head_rows = X_labeled
-            head_targets, y_index, soft = self._labeled_targets(X_labeled, y_labeled)
-            if self._distills(self.student_):
-                # As _fit_student: the student weighs the true class (alpha) and
-                # the teacher's soft labels (1 - alpha) itself.
-                head_hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
-                if 0 < self.alpha < 1:
-                    head_targets = soft
+        head_rows, head_targets, head_hard = self._student_head(
+            X_labeled, y_labeled, "partial_fit"
+        )
 
         def step(rows, targets, head):
             hard = None
-            if self._distills(self.student_):
+            if head_hard is not None:
                 hard = head_hard[head] if head is not None else np.full(len(rows), -1)
             self._partial_fit_student(rows, targets, hard)
 
@@ -462,12 +475,12 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             verbose=self.verbose,
         )
 
-    def _distills(self, student):
-        """Whether the student takes soft labels with the true classes apart (TorchClassifier)."""
+    def _distills(self, student_method):
+        """Whether the student's ``fit``/``partial_fit`` takes soft labels and true classes apart."""
         return (
             self.labels == "soft"
-            and _accepts_soft_targets(student)
-            and accepts_parameter(student.partial_fit, "hard_targets")
+            and _accepts_soft_targets(self.student_)
+            and accepts_parameter(student_method, "hard_targets")
         )
 
     def _partial_fit_student(self, X, targets, hard=None):
@@ -488,7 +501,7 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
                 kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
             self.student_.partial_fit(X, targets.astype(X.dtype, copy=False), **kwargs)
 
-    def _fit_student(self, X_student, targets):
+    def _fit_student(self, X_student, targets, hard=None):
         """Fit ``student_`` on the student rows (labeled rows first) and their targets.
 
         Hard targets (1-D) are passed as ``y``. Soft targets (an
@@ -514,7 +527,8 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
           labeled row, ``-1`` on transfer rows (and on every row when
           ``alpha = 0``). Its loss on a labeled row is meant to be
           ``alpha * CE(y, softmax(z)) + (1 - alpha) * T**2 * CE(P, softmax(z / T))``
-          and on a transfer row the second term alone.
+          and on a transfer row the second term alone. ``hard`` is ``h``
+          (see :meth:`_student_head`), None for other students.
         """
         if targets.ndim == 1:
             self.student_.fit(X_student, targets)
@@ -525,56 +539,16 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             )
             self.student_.fit(X_rep, self.classes_[class_index], sample_weight=weight)
             return
-
         kwargs = {}
         if has_fit_parameter(self.student_, "classes"):
             kwargs["classes"] = self.classes_
-        if has_fit_parameter(self.student_, "hard_targets"):
-            # Undo the alpha-mix of the labeled rows (they come first): the
-            # student applies alpha itself, to terms at different temperatures.
-            n_labeled = (
-                X_student.shape[0] - self.n_transfer_samples_ if self.include_labeled else 0
-            )
-            hard = np.full(X_student.shape[0], -1, dtype=np.intp)
-            if n_labeled and self.alpha > 0:
-                mixed = targets[:n_labeled]
-                if self.alpha == 1:  # one-hot rows; their soft part has weight 0
-                    hard[:n_labeled] = np.argmax(mixed, axis=1)
-                else:
-                    # The mix does not always say which class was true when
-                    # alpha <= 0.5, so ask the teacher again (labeled rows only).
-                    soft = soften(
-                        teacher_proba(
-                            self.teacher_,
-                            X_student[:n_labeled],
-                            self.classes_,
-                            batch_size=self.batch_size,
-                            n_jobs=self.n_jobs,
-                        ),
-                        self.temperature,
-                    )
-                    hard[:n_labeled] = np.argmax(mixed - (1 - self.alpha) * soft, axis=1)
-                    targets = np.concatenate([soft, targets[n_labeled:]])
+        if self._distills(self.student_.fit):
+            if hard is None:  # no labeled rows joined the transfer set
+                hard = np.full(X_student.shape[0], -1, dtype=np.intp)
             kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
         self.student_.fit(X_student, targets.astype(X_student.dtype, copy=False), **kwargs)
 
     # ------------------------------------------------------------ predicting
-    def predict(self, X):
-        """Predict classes with the student.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to classify.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted classes.
-        """
-        X = self._validate_predict_input(X)
-        return self.student_.predict(X)
-
     @available_if(_student_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities of the student, one column per class in ``classes_``.
@@ -611,32 +585,6 @@ class MetamorphosisClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
-
-    def fidelity(self, X):
-        """Fraction of rows on which the student predicts the teacher's class.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to compare on (held-out data tells more than the training rows).
-
-        Returns
-        -------
-        fidelity : float
-            Agreement in [0, 1].
-        """
-        X = self._validate_predict_input(X)
-        return fidelity_score(self.teacher_, self.student_, X)
-
-    def _validate_predict_input(self, X):
-        check_is_fitted(self)
-        return validate_data(
-            self,
-            X,
-            reset=False,
-            dtype=[np.float64, np.float32],
-            ensure_all_finite=self._finite_check(),
-        )
 
     # --------------------------------------------------------------- helpers
     def _seeded(self, estimator, rng):

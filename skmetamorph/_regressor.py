@@ -18,22 +18,28 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
-    check_is_fitted,
     validate_data,
 )
 
 from ._chunks import plan_for
-from ._common import VerboseStage, finite_check, needs_no_data, seed_unseeded
+from ._common import (
+    StudentPredictionsMixin,
+    VerboseStage,
+    finite_check,
+    needs_no_data,
+    seed_unseeded,
+)
 from ._labeling import ChunkLabeler
 from ._progress import Progress
 from ._streaming import check_streaming_student, materialise, stream_to_student
-from .metrics import fidelity_score
 from .samplers import PoolSampler
 
 __all__ = ["MetamorphosisRegressor"]
 
 
-class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+class MetamorphosisRegressor(
+    StudentPredictionsMixin, MetaEstimatorMixin, RegressorMixin, BaseEstimator
+):
     """Turn a teacher regressor, function or simulation into a student regressor.
 
     The regression counterpart of :class:`~skmetamorph.MetamorphosisClassifier`:
@@ -372,49 +378,6 @@ class MetamorphosisRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return teacher.fit(X[labeled], y[labeled])
 
     # ------------------------------------------------------------ predicting
-    def predict(self, X):
-        """Predict with the student.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions.
-        """
-        X = self._validate_predict_input(X)
-        return self.student_.predict(X)
-
-    def fidelity(self, X):
-        """R² of the student's predictions against the teacher's on ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to compare on (held-out rows tell more than the training rows).
-
-        Returns
-        -------
-        fidelity : float
-            At most 1 (a perfect copy of the teacher); averaged uniformly over
-            outputs for multi-output targets.
-        """
-        X = self._validate_predict_input(X)
-        return fidelity_score(self.teacher_, self.student_, X)
-
-    def _validate_predict_input(self, X):
-        check_is_fitted(self)
-        return validate_data(
-            self,
-            X,
-            reset=False,
-            dtype=[np.float64, np.float32],
-            ensure_all_finite=self._finite_check(),
-        )
-
     # --------------------------------------------------------------- helpers
     def _parts(self):
         teachers = list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]
