@@ -20,7 +20,6 @@ __all__ = [
     "mix_with_true_labels",
     "soften",
     "teacher_logits_method",
-    "teacher_predict",
     "teacher_proba",
 ]
 
@@ -196,30 +195,6 @@ def _softmax(logits):
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)
-
-
-def teacher_predict(teacher, X, *, batch_size=10_000, n_jobs=None):
-    """The teacher's own predicted classes on ``X`` (its hard labels), in chunks.
-
-    Parameters
-    ----------
-    teacher : fitted classifier
-        The teacher.
-    X : ndarray of shape (n_samples, n_features)
-        Rows to label.
-    batch_size : int, default=10000
-        Rows per chunk.
-    n_jobs : int, default=None
-        Chunks labeled in parallel by joblib.
-
-    Returns
-    -------
-    y : ndarray of shape (n_samples,)
-        Predicted classes.
-    """
-    if X.shape[0] == 0:
-        return np.zeros(0, dtype=np.asarray(teacher.classes_).dtype)
-    return np.asarray(_in_batches(teacher.predict, X, batch_size, n_jobs))
 
 
 def soften(proba, temperature):
