@@ -6,15 +6,18 @@ live here so that both meta-estimators behave the same way.
 """
 
 import time
+from numbers import Integral
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .metrics import fidelity_score
 
 __all__ = [
+    "SHARED_PARAMETER_CONSTRAINTS",
     "StudentPredictionsMixin",
     "VerboseStage",
     "finite_check",
@@ -22,6 +25,21 @@ __all__ = [
     "seed_unseeded",
     "student_has",
 ]
+
+
+#: Parameters that the classifier and the regressor share, with their constraints.
+SHARED_PARAMETER_CONSTRAINTS = {
+    "teacher": [HasMethods(["fit", "predict"]), list],
+    "student": [HasMethods(["fit", "predict"])],
+    "transfer_sampler": [HasMethods(["fit_generate"]), None],
+    "include_labeled": ["boolean"],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "n_jobs": [Integral, None],
+    "streaming": ["boolean"],
+    "n_passes": [Interval(Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
 
 
 def student_has(attr):

@@ -1,7 +1,7 @@
 """MetamorphosisClassifier: turn a teacher into any scikit-learn student."""
 
 import sys
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import (
@@ -13,13 +13,19 @@ from sklearn.base import (
 )
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
 from ._chunks import plan_for
-from ._common import StudentPredictionsMixin, VerboseStage, finite_check, seed_unseeded
+from ._common import (
+    SHARED_PARAMETER_CONSTRAINTS,
+    StudentPredictionsMixin,
+    VerboseStage,
+    finite_check,
+    seed_unseeded,
+)
 from ._common import student_has as _student_has
 from ._labeling import (
     ChunkLabeler,
@@ -194,21 +200,12 @@ class MetamorphosisClassifier(
     """
 
     _parameter_constraints = {
-        "teacher": [HasMethods(["fit", "predict"]), list],
-        "student": [HasMethods(["fit", "predict"])],
-        "transfer_sampler": [HasMethods(["fit_generate"]), None],
+        **SHARED_PARAMETER_CONSTRAINTS,
         "labels": [StrOptions({"hard", "soft"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, 1, closed="both")],
-        "include_labeled": ["boolean"],
         "teacher_data": [StrOptions({"auto", "labeled", "all"})],
         "min_soft_weight": [Interval(Real, 0, 1, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Integral, None],
-        "streaming": ["boolean"],
-        "n_passes": [Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(

@@ -1,7 +1,6 @@
 """MetamorphosisRegressor: turn a regression teacher (a model or a simulation) into any student."""
 
 import warnings
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import (
@@ -14,7 +13,6 @@ from sklearn.base import (
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -23,6 +21,7 @@ from sklearn.utils.validation import (
 
 from ._chunks import plan_for
 from ._common import (
+    SHARED_PARAMETER_CONSTRAINTS,
     StudentPredictionsMixin,
     VerboseStage,
     finite_check,
@@ -162,18 +161,7 @@ class MetamorphosisRegressor(
     (2, True)
     """
 
-    _parameter_constraints = {
-        "teacher": [HasMethods(["fit", "predict"]), list],
-        "student": [HasMethods(["fit", "predict"])],
-        "transfer_sampler": [HasMethods(["fit_generate"]), None],
-        "include_labeled": ["boolean"],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Integral, None],
-        "streaming": ["boolean"],
-        "n_passes": [Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-    }
+    _parameter_constraints = dict(SHARED_PARAMETER_CONSTRAINTS)
 
     def __init__(
         self,
