@@ -9,9 +9,9 @@ Importing ``skmetamorph`` never imports torch; ``skmetamorph.torch`` does.
 """
 
 from ._function_teacher import FunctionTeacher
-from ._metamorphosis import MetamorphosisClassifier
+from ._classifier import MetamorphosisClassifier
 from ._regressor import MetamorphosisRegressor
-from ._teachers import TeacherEnsemble
+from ._teachers import TeacherEnsemble, TeacherEnsembleRegressor
 from .base import BaseTransferSampler
 
 __version__ = "0.1.0"
@@ -22,5 +22,6 @@ __all__ = [
     "MetamorphosisClassifier",
     "MetamorphosisRegressor",
     "TeacherEnsemble",
+    "TeacherEnsembleRegressor",
     "__version__",
 ]

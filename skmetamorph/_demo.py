@@ -14,7 +14,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.semi_supervised import LabelSpreading
 from sklearn.tree import DecisionTreeClassifier
 
-from ._metamorphosis import MetamorphosisClassifier
+from ._classifier import MetamorphosisClassifier
 from .metrics import fidelity_score
 from .samplers import MUNGE, ConfidenceSampler, PoolSampler, UnionSampler
 

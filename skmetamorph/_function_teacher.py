@@ -16,7 +16,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._labeling import _in_batches
+from ._engine import map_chunks
+from .utils._tags import MetamorphTags
 
 __all__ = ["FunctionTeacher"]
 
@@ -99,9 +100,6 @@ class FunctionTeacher(BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
     }
-
-    #: The meta-estimators fit this teacher without labeled rows.
-    _skmetamorph_needs_no_data = True
 
     def __init__(
         self,
@@ -195,7 +193,7 @@ class FunctionTeacher(BaseEstimator):
         if batch_size is None:
             # One chunk per job: no more calls than needed, all cores busy.
             batch_size = -(-X.shape[0] // effective_n_jobs(self.n_jobs))
-        y = _in_batches(self._call, X, batch_size, self.n_jobs)
+        y = map_chunks(self._call, X, batch_size, self.n_jobs)
         return y.astype(np.float64, copy=False) if self.task == "regression" else y
 
     def _call(self, X):
@@ -229,6 +227,13 @@ class FunctionTeacher(BaseEstimator):
         """
         metric = r2_score if self.task == "regression" else accuracy_score
         return float(metric(y, self.predict(X), sample_weight=sample_weight))
+
+    def __skmetamorph_tags__(self):
+        # A function knows its answers: the meta-estimators fit it without
+        # labeled rows (fit(X) records only the input's shape).
+        tags = MetamorphTags()
+        tags.teacher.needs_no_data = True
+        return tags
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

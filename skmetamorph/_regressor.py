@@ -1,44 +1,27 @@
-"""MetamorphosisRegressor: turn a regression teacher (a model or a simulation) into any student."""
+"""MetamorphosisRegressor: turn a regression teacher (a model or a simulation) into any student.
+
+Only what regression needs lives here: NaN-marked targets, multi-output
+``y``, data-free fits. The pipeline itself is
+:class:`~skmetamorph._base.BaseMetamorphosis`.
+"""
 
 import warnings
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    MetaEstimatorMixin,
-    RegressorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.exceptions import DataConversionWarning
-from sklearn.frozen import FrozenEstimator
-from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.validation import (
-    check_array,
-    check_consistent_length,
-    validate_data,
-)
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-from ._chunks import plan_for
-from ._common import (
-    SHARED_PARAMETER_CONSTRAINTS,
-    StudentPredictionsMixin,
-    VerboseStage,
-    finite_check,
-    needs_no_data,
-    seed_unseeded,
-)
-from ._labeling import ChunkLabeler
-from ._progress import Progress
-from ._streaming import check_streaming_student, materialise, stream_to_student
-from .samplers import PoolSampler
+from ._base import BaseMetamorphosis
+from ._labeling import RegressionLabeler
+from ._teachers import TeacherEnsembleRegressor, needs_no_data
+from .utils._tags import get_metamorph_tags
 
 __all__ = ["MetamorphosisRegressor"]
 
 
-class MetamorphosisRegressor(
-    StudentPredictionsMixin, MetaEstimatorMixin, RegressorMixin, BaseEstimator
-):
+class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     """Turn a teacher regressor, function or simulation into a student regressor.
 
     The regression counterpart of :class:`~skmetamorph.MetamorphosisClassifier`:
@@ -103,8 +86,9 @@ class MetamorphosisRegressor(
     Attributes
     ----------
     teacher_ : estimator
-        The fitted teacher (for a list, a wrapper whose ``predict`` averages
-        the fitted members in its ``teachers_``).
+        The fitted teacher (for a list, a
+        :class:`~skmetamorph.TeacherEnsembleRegressor` whose ``predict``
+        averages the fitted members in its ``teachers_``).
     transfer_sampler_ : BaseTransferSampler
         The sampler that made the transfer set.
     student_ : estimator
@@ -161,7 +145,7 @@ class MetamorphosisRegressor(
     (2, True)
     """
 
-    _parameter_constraints = dict(SHARED_PARAMETER_CONSTRAINTS)
+    _parameter_constraints = dict(BaseMetamorphosis._parameter_constraints)
 
     def __init__(
         self,
@@ -177,16 +161,18 @@ class MetamorphosisRegressor(
         random_state=None,
         verbose=0,
     ):
-        self.teacher = teacher
-        self.student = student
-        self.transfer_sampler = transfer_sampler
-        self.include_labeled = include_labeled
-        self.batch_size = batch_size
-        self.n_jobs = n_jobs
-        self.streaming = streaming
-        self.n_passes = n_passes
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            teacher,
+            student,
+            transfer_sampler,
+            include_labeled=include_labeled,
+            batch_size=batch_size,
+            n_jobs=n_jobs,
+            streaming=streaming,
+            n_passes=n_passes,
+            random_state=random_state,
+            verbose=verbose,
+        )
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=False)
@@ -207,91 +193,32 @@ class MetamorphosisRegressor(
         self : MetamorphosisRegressor
             The fitted estimator.
         """
-        data_free = needs_no_data(self.teacher)
-        sampler = self._sampler()
-        X, y, labeled = self._validate_fit_data(X, y, data_free, sampler)
-        if self.streaming:
-            check_streaming_student(self.student)
-        rng = check_random_state(self.random_state)
-        seeded = self.random_state is not None
+        return self._fit(X, y)
 
-        n_labeled = int(labeled.sum())
-        with VerboseStage(self, "teacher fit", f"{n_labeled} labeled rows"):
-            teacher = self._teacher_template(rng, seeded)
-            self.teacher_ = self._fit_teacher(teacher, X, y, labeled, data_free)
+    # ------------------------------------------------------------ task hooks
+    _ensemble_class = TeacherEnsembleRegressor
 
-        self.transfer_sampler_ = seed_unseeded(clone(sampler), rng, seeded)
-        with VerboseStage(self, "generation", "") as stage:
-            # The sampler's one-off work; the rows themselves are made chunk by
-            # chunk below, with their labels, where the sampler can.
-            marker = None if X is None else np.where(labeled, 0, -1)
-            plan = plan_for(self.transfer_sampler_, X, marker, self.teacher_)
-            stage["info"] = f"{len(plan)} transfer rows"
-        self.n_transfer_samples_ = len(plan)
-        if X is None:
-            self.n_features_in_ = plan.n_features
-            self.__dict__.pop("feature_names_in_", None)
+    def _sampler_y(self, y, labeled):
+        # Samplers see a 1d marker (-1 unlabeled, 0 labeled): regression
+        # targets are not classes.
+        return None if y is None else np.where(labeled, 0, -1)
 
-        keep_labeled = self.include_labeled and n_labeled > 0
-        if self.n_transfer_samples_ == 0 and not keep_labeled:
-            raise ValueError(
-                f"The transfer set is empty: {type(self.transfer_sampler_).__name__} made no "
-                "rows and there are no labeled rows to keep (include_labeled=False or no "
-                "labels)."
-            )
-        if keep_labeled:
-            head_rows, head_targets = X[labeled], y[labeled]
-        else:
-            head_rows, head_targets = np.empty((0, plan.n_features), plan.dtype), None
+    def _labeled_targets(self, fit, X_labeled, y_labeled, method):
+        fit.outputs = y_labeled.shape[1:]
+        return X_labeled, y_labeled
+
+    def _labeler(self, fit):
         # Transfer targets take the shape of y's rows (a teacher may give (n, 1)
         # for 1d y); without labeled rows, the teacher's own shape.
-        outputs = None if head_targets is None else head_targets.shape[1:]
-        labeler = ChunkLabeler(self.teacher_, "regression", outputs=outputs)
+        return RegressionLabeler(fit.teacher, outputs=getattr(fit, "outputs", None))
 
-        self.student_ = seed_unseeded(clone(self.student), rng, seeded)
-        if self.streaming:
-            info = f"{len(plan) + head_rows.shape[0]} rows x {self.n_passes} passes, streamed"
-            with VerboseStage(self, "student fit", info):
-                stream_to_student(
-                    lambda rows, targets, head: self.student_.partial_fit(rows, targets),
-                    plan,
-                    labeler,
-                    head_rows,
-                    head_targets,
-                    n_passes=self.n_passes,
-                    batch_size=self.batch_size,
-                    n_jobs=self.n_jobs,
-                    rng=np.random.default_rng(rng.randint(np.iinfo(np.int32).max)),
-                    owner=type(self).__name__,
-                    verbose=self.verbose,
-                )
-            return self
+    def _fit_student(self, fit, X, targets):
+        fit.student.fit(X, targets)
 
-        with VerboseStage(self, "labeling", f"{len(plan)} rows"):
-            X_student, targets = materialise(
-                plan,
-                labeler,
-                head_rows,
-                head_targets,
-                batch_size=self.batch_size,
-                n_jobs=self.n_jobs,
-                progress=Progress(type(self).__name__, "labeling", len(plan), self.verbose),
-            )
-        with VerboseStage(self, "student fit", f"{X_student.shape[0]} rows"):
-            self.student_.fit(X_student, targets)
-        return self
-
-    def _sampler(self):
-        return self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
-
-    def _teacher_template(self, rng, seeded):
-        # List members are seeded one by one: get_params does not look into lists.
-        if isinstance(self.teacher, list):
-            return _AveragedTeachers([seed_unseeded(clone(t), rng, seeded) for t in self.teacher])
-        return seed_unseeded(clone(self.teacher), rng, seeded)
-
-    def _validate_fit_data(self, X, y, data_free, sampler):
+    def _validate_fit_data(self, X, y):
         """Validated ``X`` (or None), float ``y`` (or None) and the labeled-row mask."""
+        data_free = needs_no_data(self.teacher)
+        sampler = self._sampler()
         name = type(self).__name__
         if X is None:
             if not data_free:
@@ -300,7 +227,7 @@ class MetamorphosisRegressor(
                     "FunctionTeacher or FrozenEstimator(fitted_regressor); "
                     f"got {type(self.teacher).__name__}."
                 )
-            if not getattr(sampler, "_generates_without_X", False):
+            if not get_metamorph_tags(sampler).sampler.needs_no_X:
                 raise ValueError(
                     f"{name}.fit(X=None) needs a transfer sampler that defines the input "
                     "domain itself, such as SobolSampler(n_samples=256, bounds=[(low, high), "
@@ -355,33 +282,11 @@ class MetamorphosisRegressor(
             y = y.ravel()
         return y
 
-    def _fit_teacher(self, teacher, X, y, labeled, data_free):
-        if isinstance(teacher, FrozenEstimator):
-            return teacher
-        if isinstance(teacher, _AveragedTeachers):
-            return teacher.fit(X, y, labeled)
-        if data_free:
-            # A function knows its answers; it only records the input shape.
-            return teacher.fit(X)
-        return teacher.fit(X[labeled], y[labeled])
-
-    # ------------------------------------------------------------ predicting
-    # --------------------------------------------------------------- helpers
-    def _parts(self):
-        teachers = list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]
-        return teachers + [self.student]
-
-    def _finite_check(self):
-        """NaN in X is let through only when the teacher(s), student and sampler all take it."""
-        return finite_check(self._parts() + [self._sampler()])
-
     def _multi_output(self):
         return all(get_tags(part).target_tags.multi_output for part in self._parts())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = self._finite_check() == "allow-nan"
-        tags.input_tags.sparse = False
         tags.target_tags.multi_output = self._multi_output()
         tags.target_tags.required = not needs_no_data(self.teacher)
         tags.regressor_tags.poor_score = any(
@@ -391,34 +296,3 @@ class MetamorphosisRegressor(
         )
         return tags
 
-
-class _AveragedTeachers(RegressorMixin, BaseEstimator):
-    """Several regression teachers whose predictions are averaged.
-
-    Each member is fitted on the labeled rows (a ``FrozenEstimator`` is kept as
-    it is, a teacher that needs no data gets only the rows' shape).
-    """
-
-    def __init__(self, teachers):
-        self.teachers = teachers
-
-    def fit(self, X, y, labeled):
-        if len(self.teachers) == 0:
-            raise ValueError("teacher must be an estimator or a non-empty list of estimators.")
-        self.teachers_ = []
-        for teacher in self.teachers:
-            teacher = clone(teacher)
-            if isinstance(teacher, FrozenEstimator):
-                pass
-            elif needs_no_data(teacher):
-                teacher.fit(X)
-            else:
-                teacher.fit(X[labeled], y[labeled])
-            self.teachers_.append(teacher)
-        return self
-
-    def predict(self, X):
-        predictions = [np.asarray(t.predict(X), dtype=np.float64) for t in self.teachers_]
-        # Members disagree on (n,) versus (n, 1) for a column y; average as 2d.
-        mean = np.mean([p.reshape(p.shape[0], -1) for p in predictions], axis=0)
-        return mean.ravel() if all(p.ndim == 1 for p in predictions) else mean

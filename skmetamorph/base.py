@@ -1,10 +1,24 @@
-"""Base class for transfer samplers, public so that users can write their own.
+"""Base classes for transfer samplers, public so that users can write their own.
 
 A transfer sampler makes the rows of the *transfer set* (data 2): the rows that the
 teacher labels and the student learns from. It returns rows only, never labels: the
 labels are the teacher's job.
+
+Every sampler turns its input into a :class:`TransferPlan` (its one-off work:
+neighbours found, a density fitted, rows selected) and every public verb reads
+its rows from that plan, so :meth:`~BaseTransferSampler.fit_generate`,
+:meth:`~BaseTransferSampler.generate_batches` and the meta-estimators see the
+same rows. A sampler implements one algorithm, through one of two hooks:
+
+- :class:`BaseTransferSampler`: ``_fit_generate(X, y, teacher, rng)`` returns
+  all rows at once (samplers that need the whole set: confidence selection,
+  boundary focus, functions, Latin hypercubes);
+- :class:`ChunkedTransferSampler`: ``_fit_rows(X, y, teacher, rng)`` does the
+  one-off work and ``_generate_rows(state, start, stop)`` makes any range of
+  rows from its result, so rows can be made chunk by chunk on any worker.
 """
 
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,23 +26,227 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-from ._chunks import ArrayPlan, SamplerPlan, batch_ranges, row_uniforms
+from ._random import row_uniforms
+from .utils._tags import MetamorphTags
 
-__all__ = ["BaseTransferSampler", "UNLABELED", "row_uniforms"]
+__all__ = [
+    "ArrayPlan",
+    "BaseTransferSampler",
+    "ChunkedTransferSampler",
+    "N_SAMPLES_CONSTRAINT",
+    "SamplerPlan",
+    "TransferPlan",
+    "UNLABELED",
+    "row_uniforms",
+    "transfer_plan",
+    "unlabeled_mask",
+]
 
 #: Marker of an unlabeled row in ``y`` (scikit-learn's semi-supervised convention).
 UNLABELED = -1
 
+def unlabeled_mask(y):
+    """Boolean mask of the rows of ``y`` marked unlabeled (``-1``).
 
-class BaseTransferSampler(BaseEstimator):
-    """Base class for transfer samplers.
+    String labels cannot hold ``-1`` unless ``y`` is of object dtype, so a
+    string array has no unlabeled rows.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels.
+
+    Returns
+    -------
+    mask : ndarray of bool of shape (n_samples,)
+        True where the row is unlabeled.
+    """
+    y = np.asarray(y)
+    if y.dtype.kind in "US":
+        return np.zeros(y.shape[0], dtype=bool)
+    if y.dtype.kind == "O":
+        return np.array([_is_unlabeled_marker(v) for v in y], dtype=bool)
+    return y == UNLABELED
+
+
+def _is_unlabeled_marker(value):
+    # Object arrays may mix strings and -1; compare numbers only, so that the
+    # string "-1" stays a real class name.
+    return isinstance(value, (int, float, np.integer, np.floating)) and value == UNLABELED
+
+
+#: Constraint for ``n_samples``: a count (int >= 1) or a multiple of len(X) (float > 0).
+N_SAMPLES_CONSTRAINT = [
+    Interval(Integral, 1, None, closed="left"),
+    Interval(Real, 0, None, closed="neither"),
+]
+
+
+# ---------------------------------------------------------------------- plans
+class TransferPlan(metaclass=ABCMeta):
+    """The rows of a transfer set, made on demand: ``rows(start, stop)``.
+
+    A plan is what the meta-estimators hand to joblib workers: each worker
+    makes (and labels) its own range of rows, so only ranges and results
+    travel, and no process holds the whole transfer set unless the caller
+    asks for it (:meth:`materialise`).
+
+    Attributes
+    ----------
+    n_samples : int
+        Number of rows (also ``len(plan)``).
+    n_features : int
+        Number of features of each row.
+    dtype : numpy.dtype
+        dtype of the rows.
+    """
+
+    #: Whether ``rows`` makes rows from a small state (then the plan itself is
+    #: sent to the workers) or slices rows made already (then only the slice is).
+    generates = False
+
+    def __len__(self):
+        return self.n_samples
+
+    @abstractmethod
+    def rows(self, start, stop):
+        """Rows ``start .. stop - 1`` of the transfer set.
+
+        Parameters
+        ----------
+        start, stop : int
+            The range, ``0 <= start <= stop <= len(plan)``.
+
+        Returns
+        -------
+        rows : ndarray of shape (stop - start, n_features)
+            The rows, of the plan's dtype.
+        """
+
+    def materialise(self):
+        """All rows of the transfer set in one array.
+
+        Returns
+        -------
+        rows : ndarray of shape (n_samples, n_features)
+            The rows.
+        """
+        return self.rows(0, self.n_samples)
+
+
+class ArrayPlan(TransferPlan):
+    """A plan over rows that exist already (one-shot samplers, duck-typed samplers).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The rows.
+    """
+
+    def __init__(self, X):
+        self.X = X
+        self.n_samples, self.n_features = X.shape
+        self.dtype = X.dtype
+
+    def rows(self, start, stop):
+        """Rows ``start .. stop - 1`` (a view of the array)."""
+        return self.X[start:stop]
+
+    def __sizeof__(self):
+        return object.__sizeof__(self) + self.X.nbytes
+
+
+class SamplerPlan(TransferPlan):
+    """A plan whose rows a chunked sampler makes from its fitted ``state``, any range at a time.
+
+    Parameters
+    ----------
+    sampler : ChunkedTransferSampler
+        The sampler; its ``_generate_rows(state, start, stop)`` makes the rows.
+    state : object
+        What the sampler's ``_fit_rows`` returned (arrays, a key).
+    n_samples : int
+        Number of rows.
+    dtype : dtype
+        dtype of the rows.
+    """
+
+    generates = True
+
+    def __init__(self, sampler, state, n_samples, dtype):
+        self.sampler, self.state = sampler, state
+        self.n_samples = int(n_samples)
+        self.n_features = sampler.n_features_in_
+        self.dtype = np.dtype(dtype)
+
+    def rows(self, start, stop):
+        """Rows ``start .. stop - 1``, made by the sampler from its state."""
+        if stop <= start:
+            return np.empty((0, self.n_features), dtype=self.dtype)
+        rows = self.sampler._check_rows(
+            self.sampler._generate_rows(self.state, start, stop), self.dtype
+        )
+        if rows.shape[0] != stop - start:
+            raise ValueError(
+                f"{type(self.sampler).__name__} made {rows.shape[0]} rows for the range "
+                f"{start}..{stop}; expected {stop - start}."
+            )
+        return rows
+
+    def __sizeof__(self):
+        # dask's joblib backend sends an argument to the workers once per fit
+        # (instead of with every chunk) when dask.sizeof says it is large; the
+        # default, sys.getsizeof, would not count the arrays of the state.
+        return object.__sizeof__(self) + _nbytes(self.state)
+
+
+def _nbytes(obj):
+    """Bytes of the numpy arrays in ``obj`` (arrays, and dicts, lists, tuples of them)."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, TransferPlan):
+        return obj.__sizeof__()
+    if isinstance(obj, dict):
+        return sum(_nbytes(value) for value in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return sum(_nbytes(value) for value in obj)
+    return 0
+
+
+def batch_ranges(n_rows, batch_size):
+    """``[(start, stop), ...]`` cutting ``n_rows`` rows into chunks of ``batch_size``.
+
+    The one way work is cut into chunks in skmetamorph: the samplers'
+    :meth:`~BaseTransferSampler.generate_batches` and the engine's joblib
+    tasks both use it.
+    """
+    return [(start, min(start + batch_size, n_rows)) for start in range(0, n_rows, batch_size)]
+
+
+def check_batch_size(batch_size):
+    """Raise a clear error unless ``batch_size`` is an int >= 1."""
+    if isinstance(batch_size, bool) or not (
+        isinstance(batch_size, Integral) and batch_size >= 1
+    ):
+        raise ValueError(f"batch_size must be an int >= 1; got {batch_size!r}.")
+
+
+# ------------------------------------------------------------------- samplers
+class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
+    """Base class for transfer samplers that make all their rows at once.
 
     A transfer sampler is an estimator with one one-shot verb, :meth:`fit_generate`,
     that looks at the training rows ``X`` (and optionally their labels ``y`` and the
     fitted teacher) and returns the rows of the transfer set. Subclasses implement
-    ``_fit_generate(X, y, teacher, random_state)`` and declare their parameters in
-    ``_parameter_constraints``; this class validates the input, resolves
-    ``n_samples`` and the random state, and casts the result back to ``X``'s dtype.
+    ``_fit_generate(X, y, teacher, rng)`` (``rng`` is a
+    :class:`numpy.random.Generator` seeded from ``random_state``) and declare their
+    parameters in ``_parameter_constraints``; this class validates the input,
+    checks the rows' shape and casts them back to ``X``'s dtype.
+
+    A sampler that can make any range of its rows on its own subclasses
+    :class:`ChunkedTransferSampler` instead: then the rows can be made chunk
+    by chunk, on several workers, and a transfer set larger than memory can
+    be streamed.
 
     The verb is deliberately not called ``fit_resample``: imbalanced-learn's
     Pipeline treats any object with that method as returning ``(X, y)``.
@@ -36,22 +254,15 @@ class BaseTransferSampler(BaseEstimator):
     Subclasses that generate a fixed number of rows should have ``n_samples`` and
     ``random_state`` parameters and call :meth:`_resolve_n_samples`.
 
-    Every sampler can also hand out its rows chunk by chunk with
-    :meth:`generate_batches`, which is what the meta-estimators use to keep
-    memory bounded and to spread generation over joblib workers. By default
-    the chunks are slices of :meth:`fit_generate`'s rows. A sampler that can
-    make any range of its rows on its own implements two more hooks:
-    ``_fit_rows(X, y, teacher, rng)``, which does the one-off work (fit a
-    density, find neighbours) and returns ``(state, n_rows)``, and
-    ``_generate_rows(state, start, stop)``, which returns rows
-    ``start .. stop - 1`` from that state alone. Their randomness must be keyed
-    by row position (see :func:`row_uniforms`), so that the rows do not
-    depend on how they are cut into chunks or which worker makes them.
-
     Attributes
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit` or :meth:`fit_generate`.
+
+    See Also
+    --------
+    skmetamorph.utils.estimator_checks.check_transfer_sampler : The contract
+        every sampler keeps; run it on your own.
     """
 
     _parameter_constraints: dict = {}
@@ -60,28 +271,11 @@ class BaseTransferSampler(BaseEstimator):
     _allows_nan = False
 
     #: Whether ``fit_generate(None)`` works: the sampler defines the input domain
-    #: itself (quasi-random samplers with ``bounds``), so a meta-estimator whose
-    #: teacher needs no data can be fitted with no rows at all.
+    #: itself (quasi-random samplers with ``bounds``). Published as the tag
+    #: ``sampler.needs_no_X``.
     _generates_without_X = False
 
-    def _validate_input(self, X, y, reset=True):
-        allow_nan = "allow-nan" if self._allows_nan else True
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=[np.float64, np.float32],
-            ensure_all_finite=allow_nan,
-        )
-        if y is not None:
-            y = np.asarray(y)
-            if y.ndim != 1 or y.shape[0] != X.shape[0]:
-                raise ValueError(
-                    f"y must be a 1d array with one label per row of X; got shape "
-                    f"{y.shape} for X with {X.shape[0]} rows."
-                )
-        return X, y
-
+    # ---------------------------------------------------------- public verbs
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, *, teacher=None):
         """Validate the training rows and record their number of features.
@@ -108,6 +302,30 @@ class BaseTransferSampler(BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    def fit_plan(self, X, y=None, *, teacher=None):
+        """Do the sampler's one-off work and return the transfer set as a plan.
+
+        The plan makes any range of rows on demand (:meth:`TransferPlan.rows`);
+        :meth:`fit_generate` and :meth:`generate_batches` read their rows from
+        it, and so do the meta-estimators, chunk by chunk through joblib.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or None
+            Training rows, as for :meth:`fit_generate`.
+        y : array-like of shape (n_samples,), default=None
+            Labels, ``-1`` marking unlabeled rows.
+        teacher : estimator, default=None
+            The fitted teacher, for samplers that use it.
+
+        Returns
+        -------
+        plan : TransferPlan
+            The transfer set's rows, made on demand.
+        """
+        X, y = self._validate_input(X, y)
+        return self._make_plan(X, y, teacher, self._rng())
+
     def fit_generate(self, X, y=None, *, teacher=None):
         """Make the rows of the transfer set.
 
@@ -129,47 +347,17 @@ class BaseTransferSampler(BaseEstimator):
         X_transfer : ndarray of shape (n_transfer_samples, n_features)
             New rows, of the same dtype as ``X`` (float64 when ``X`` is None).
         """
-        X, y = self._validate_input(X, y)
-        return self._generate_all(X, y, teacher, self._rng())
-
-    def _rng(self):
-        return np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
-
-    def _generate_all(self, X, y, teacher, rng):
-        X_transfer = self._fit_generate(X, y, teacher, rng)
-        # X is None only for samplers whose _validate_input accepts it (and sets
-        # n_features_in_ from their own definition of the domain).
-        return self._check_rows(X_transfer, _out_dtype(X))
-
-    def _check_rows(self, rows, dtype):
-        rows = np.asarray(rows, dtype=dtype)
-        if rows.ndim != 2 or rows.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"{type(self).__name__} returned rows of shape {rows.shape}; "
-                f"expected (n, {self.n_features_in_})."
-            )
-        return rows
-
-    def _fit_generate(self, X, y, teacher, rng):  # pragma: no cover - abstract
-        raise NotImplementedError
+        return self.fit_plan(X, y, teacher=teacher).materialise()
 
     def generate_batches(self, X, y=None, *, teacher=None, batch_size=10_000):
         """Make the rows of the transfer set in chunks of at most ``batch_size`` rows.
 
         The chunks are made one at a time as the iterator is consumed, so a
         transfer set far larger than memory can be streamed (to a student with
-        ``partial_fit``, or to disk). Their concatenation is a transfer set of
-        the size :meth:`fit_generate` would make, drawn from the same
-        distribution:
-
-        - the pool, Sobol and Halton samplers, and samplers that cannot make
-          rows chunk by chunk (whose chunks are slices of
-          :meth:`fit_generate`'s rows), give exactly :meth:`fit_generate`'s
-          rows;
-        - MUNGE, noise, uniform, KDE and GMM samplers draw each row's random
-          numbers from a stream keyed by its position, not from
-          :meth:`fit_generate`'s stream: other rows for the same seed, the same
-          rows whatever ``batch_size``.
+        ``partial_fit``, or to disk). Their concatenation equals
+        :meth:`fit_generate`'s rows for the same seed, whatever ``batch_size``:
+        both read the same plan. Chunked samplers make each chunk on demand;
+        one-shot samplers make all rows first and hand out slices.
 
         Input checks and the one-off work (fitting a density, finding
         neighbours) happen when this method is called, not at the first chunk.
@@ -185,10 +373,10 @@ class BaseTransferSampler(BaseEstimator):
         batch_size : int, default=10000
             Largest number of rows per chunk.
 
-        Yields
-        ------
-        X_batch : ndarray of shape (n_batch_samples, n_features)
-            The next chunk of rows, of ``X``'s dtype.
+        Returns
+        -------
+        batches : iterator of ndarray of shape (n_batch_samples, n_features)
+            The chunks of rows, of ``X``'s dtype.
 
         Examples
         --------
@@ -198,38 +386,54 @@ class BaseTransferSampler(BaseEstimator):
         >>> munge = MUNGE(n_samples=1000, random_state=0)
         >>> [len(chunk) for chunk in munge.generate_batches(X, batch_size=400)]
         [400, 400, 200]
-        >>> whole = np.concatenate(list(munge.generate_batches(X, batch_size=1000)))
         >>> small = np.concatenate(list(munge.generate_batches(X, batch_size=7)))
-        >>> bool(np.array_equal(whole, small))
+        >>> bool(np.array_equal(munge.fit_generate(X), small))
         True
         """
-        if not (isinstance(batch_size, Integral) and batch_size >= 1):
-            raise ValueError(f"batch_size must be an int >= 1; got {batch_size!r}.")
-        plan = self._transfer_plan(X, y, teacher=teacher)
+        check_batch_size(batch_size)
+        plan = self.fit_plan(X, y, teacher=teacher)
         return (plan.rows(start, stop) for start, stop in batch_ranges(len(plan), batch_size))
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def _transfer_plan(self, X, y=None, *, teacher=None):
-        """The transfer set as a :class:`TransferPlan`: its rows, made on demand.
+    # ----------------------------------------------------------------- hooks
+    @abstractmethod
+    def _fit_generate(self, X, y, teacher, rng):
+        """All rows of the transfer set, from validated ``X`` (or None) and ``y``."""
 
-        Samplers with the ``_fit_rows`` / ``_generate_rows`` hooks give a plan
-        that makes any range of rows on its own (on any worker); the others make
-        all their rows here and the plan slices them.
-        """
-        X, y = self._validate_input(X, y)
-        rng = self._rng()
-        fitted = self._fit_rows(X, y, teacher, rng)
-        if fitted is NotImplemented:
-            return ArrayPlan(self._generate_all(X, y, teacher, rng))
-        state, n_rows = fitted
-        return SamplerPlan(self, state, n_rows, _out_dtype(X))
+    def _make_plan(self, X, y, teacher, rng):
+        # X is None only for samplers whose _validate_input accepts it (and sets
+        # n_features_in_ from their own definition of the domain).
+        return ArrayPlan(self._check_rows(self._fit_generate(X, y, teacher, rng), _out_dtype(X)))
 
-    def _fit_rows(self, X, y, teacher, rng):
-        """One-off work for chunked generation; ``NotImplemented`` means "slice fit_generate"."""
-        return NotImplemented
+    # --------------------------------------------------------------- helpers
+    def _validate_input(self, X, y, reset=True):
+        allow_nan = "allow-nan" if self._allows_nan else True
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=allow_nan,
+        )
+        if y is not None:
+            y = np.asarray(y)
+            if y.ndim != 1 or y.shape[0] != X.shape[0]:
+                raise ValueError(
+                    f"y must be a 1d array with one label per row of X; got shape "
+                    f"{y.shape} for X with {X.shape[0]} rows."
+                )
+        return X, y
 
-    def _generate_rows(self, state, start, stop):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _rng(self):
+        return np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
+
+    def _check_rows(self, rows, dtype):
+        rows = np.asarray(rows, dtype=dtype)
+        if rows.ndim != 2 or rows.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"{type(self).__name__} returned rows of shape {rows.shape}; "
+                f"expected (n, {self.n_features_in_})."
+            )
+        return rows
 
     def _resolve_n_samples(self, n_input):
         """Turn ``self.n_samples`` (a count, or a multiple of ``n_input``) into a count."""
@@ -242,6 +446,80 @@ class BaseTransferSampler(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = self._allows_nan
         return tags
+
+    def __skmetamorph_tags__(self):
+        tags = MetamorphTags()
+        tags.sampler.needs_no_X = bool(self._generates_without_X)
+        return tags
+
+
+class ChunkedTransferSampler(BaseTransferSampler):
+    """Base class for transfer samplers that make any range of their rows on their own.
+
+    Subclasses implement two hooks instead of ``_fit_generate``:
+
+    - ``_fit_rows(X, y, teacher, rng)`` does the one-off work (fit a density,
+      find neighbours, draw a key) and returns ``(state, n_rows)``;
+    - ``_generate_rows(state, start, stop)`` returns rows ``start .. stop - 1``
+      from that state alone.
+
+    The randomness of ``_generate_rows`` must be keyed by row position (see
+    :func:`row_uniforms`), so that the rows do not depend on how they are cut
+    into chunks or which worker makes them; :meth:`fit_generate` is then the
+    plan's rows made in one piece, the same rows as any chunking of
+    :meth:`generate_batches`.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit` or :meth:`fit_generate`.
+    """
+
+    @abstractmethod
+    def _fit_rows(self, X, y, teacher, rng):
+        """One-off work: ``(state, n_rows)``; ``state`` is what ``_generate_rows`` reads."""
+
+    @abstractmethod
+    def _generate_rows(self, state, start, stop):
+        """Rows ``start .. stop - 1`` of the transfer set, from ``state`` alone."""
+
+    def _make_plan(self, X, y, teacher, rng):
+        state, n_rows = self._fit_rows(X, y, teacher, rng)
+        return SamplerPlan(self, state, n_rows, _out_dtype(X))
+
+    def _fit_generate(self, X, y, teacher, rng):
+        # Only the plan path is used; a chunked sampler's one-shot hook is its
+        # plan made in one piece, defined here so that subclasses need not.
+        return self._make_plan(X, y, teacher, rng).materialise()
+
+
+def transfer_plan(sampler, X, y=None, *, teacher=None):
+    """The :class:`TransferPlan` of any sampler, ours or duck-typed.
+
+    Samplers derived from :class:`BaseTransferSampler` make their plan
+    (:meth:`~BaseTransferSampler.fit_plan`); any other object with a
+    ``fit_generate`` method (the meta-estimators and :class:`UnionSampler`
+    accept those) is asked for all its rows, which the plan then slices.
+
+    Parameters
+    ----------
+    sampler : object
+        A transfer sampler.
+    X : array-like of shape (n_samples, n_features) or None
+        Training rows.
+    y : array-like of shape (n_samples,), default=None
+        Labels, ``-1`` marking unlabeled rows.
+    teacher : estimator, default=None
+        The fitted teacher.
+
+    Returns
+    -------
+    plan : TransferPlan
+        The transfer set's rows.
+    """
+    if isinstance(sampler, BaseTransferSampler):
+        return sampler.fit_plan(X, y, teacher=teacher)
+    return ArrayPlan(np.asarray(sampler.fit_generate(X, y, teacher=teacher)))
 
 
 def _out_dtype(X):
@@ -263,10 +541,3 @@ def _as_seed(random_state):
     raise ValueError(
         f"random_state must be None, an int or a numpy RandomState; got {random_state!r}."
     )
-
-
-#: Constraint for ``n_samples``: a count (int >= 1) or a multiple of len(X) (float > 0).
-N_SAMPLES_CONSTRAINT = [
-    Interval(Integral, 1, None, closed="left"),
-    Interval(Real, 0, None, closed="neither"),
-]

@@ -13,10 +13,10 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from skmetamorph import MetamorphosisClassifier, MetamorphosisRegressor
-from skmetamorph._chunks import plan_for
-from skmetamorph._labeling import ChunkLabeler
+from skmetamorph._engine import materialise, stream_to_student
+from skmetamorph._labeling import HardLabeler, SoftLabeler
 from skmetamorph._progress import Progress
-from skmetamorph._streaming import materialise, stream_to_student
+from skmetamorph.base import transfer_plan
 from skmetamorph.samplers import MUNGE, GaussianNoiseSampler, PoolSampler
 
 
@@ -83,7 +83,7 @@ def test_streaming_never_materialises_the_transfer_set(data, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("streaming=True must not build the whole transfer set")
 
-    monkeypatch.setattr("skmetamorph._metamorphosis.materialise", fail)
+    monkeypatch.setattr("skmetamorph._base.materialise", fail)
     clf = make_clf(student=RecordingSGD(loss="log_loss"), streaming=True, n_passes=3).fit(X, y)
     sizes = clf.student_.chunk_sizes_
     assert max(sizes) <= clf.batch_size
@@ -236,12 +236,12 @@ def _peak_bytes(function):
 def test_memory_beyond_the_transfer_set_is_a_few_chunks(data):
     X, y, _, _ = data
     teacher = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
-    labeler = ChunkLabeler(teacher, "soft", np.unique(y))
+    labeler = SoftLabeler(teacher, np.unique(y))
     batch_size = 1000
     chunk_bytes = batch_size * X.shape[1] * 8
     extra = []
     for n_samples in [20_000, 80_000]:
-        plan = plan_for(MUNGE(n_samples=n_samples, random_state=0), X, y, teacher)
+        plan = transfer_plan(MUNGE(n_samples=n_samples, random_state=0), X, y, teacher=teacher)
         progress = Progress("Test", "labeling", n_samples, 0)
         peak, (rows, targets) = _peak_bytes(
             lambda plan=plan, progress=progress: materialise(
@@ -259,10 +259,10 @@ def test_memory_beyond_the_transfer_set_is_a_few_chunks(data):
 def test_streamed_memory_does_not_grow_with_the_transfer_set(data):
     X, y, _, _ = data
     teacher = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
-    labeler = ChunkLabeler(teacher, "hard")
+    labeler = HardLabeler(teacher)
     peaks = []
     for n_samples in [20_000, 160_000]:
-        plan = plan_for(MUNGE(n_samples=n_samples, random_state=0), X, y, teacher)
+        plan = transfer_plan(MUNGE(n_samples=n_samples, random_state=0), X, y, teacher=teacher)
         student = SGDClassifier(random_state=0)
         peak, _ = _peak_bytes(
             lambda plan=plan, student=student: stream_to_student(
@@ -275,8 +275,7 @@ def test_streamed_memory_does_not_grow_with_the_transfer_set(data):
                 batch_size=1000,
                 n_jobs=None,
                 rng=np.random.default_rng(0),
-                owner="Test",
-                verbose=0,
+                progress=Progress("Test", "streaming", n_samples, 0),
             )
         )
         peaks.append(peak)

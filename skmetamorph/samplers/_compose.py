@@ -5,15 +5,14 @@ from sklearn.base import clone
 from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import _BaseComposition
 
-from .._chunks import plan_for
-from ..base import BaseTransferSampler
+from ..base import ChunkedTransferSampler, transfer_plan
 
 __all__ = ["UnionSampler"]
 
 _NO_SAMPLER = "UnionSampler needs at least one sampler that is not 'drop'."
 
 
-class UnionSampler(BaseTransferSampler, _BaseComposition):
+class UnionSampler(ChunkedTransferSampler, _BaseComposition):
     """Concatenate the transfer sets of several samplers.
 
     Each sampler makes its rows from the same input, and the rows are stacked
@@ -171,14 +170,10 @@ class UnionSampler(BaseTransferSampler, _BaseComposition):
             raise ValueError(_NO_SAMPLER)
         return active
 
-    def _fit_generate(self, X, y, teacher, rng):
-        parts = [sampler.fit_generate(X, y, teacher=teacher) for sampler in self._fitted(rng)]
-        return np.concatenate(parts, axis=0)
-
     def _fit_rows(self, X, y, teacher, rng):
         # The union's rows are its samplers' rows one after the other; each
         # sampler makes its own range (in chunks when it can).
-        plans = [plan_for(sampler, X, y, teacher) for sampler in self._fitted(rng)]
+        plans = [transfer_plan(sampler, X, y, teacher=teacher) for sampler in self._fitted(rng)]
         offsets = np.cumsum([0] + [len(plan) for plan in plans])
         return {"plans": plans, "offsets": offsets}, int(offsets[-1])
 
@@ -215,3 +210,4 @@ class UnionSampler(BaseTransferSampler, _BaseComposition):
                 sampler._validate_params()
             self.samplers_.append((name, sampler))
         return [sampler for _, sampler in self.samplers_]
+

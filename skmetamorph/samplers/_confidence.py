@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._engine import map_chunks
 from ..base import BaseTransferSampler
 from ._pool import select_pool
 
@@ -95,8 +96,6 @@ class ConfidenceSampler(BaseTransferSampler):
     def _confidence(self, teacher, X_pool):
         if X_pool.shape[0] == 0:
             return np.empty(0)
-        chunks = [
-            np.max(teacher.predict_proba(X_pool[start : start + self.batch_size]), axis=1)
-            for start in range(0, X_pool.shape[0], self.batch_size)
-        ]
-        return np.concatenate(chunks)
+        return map_chunks(
+            lambda rows: np.max(teacher.predict_proba(rows), axis=1), X_pool, self.batch_size, 1
+        )

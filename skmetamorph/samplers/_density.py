@@ -8,13 +8,13 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import KernelDensity
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._chunks import draw_key, row_uniforms
-from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+from .._random import draw_key, row_uniforms
+from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
 
 __all__ = ["KDESampler", "GMMSampler"]
 
 
-class _StandardisedDensitySampler(BaseTransferSampler):
+class _StandardisedDensitySampler(ChunkedTransferSampler):
     """Shared steps of the density samplers: standardise, fit, draw, unscale.
 
     The density models are fitted on standardised features because their
@@ -134,15 +134,6 @@ class KDESampler(_StandardisedDensitySampler):
         self.bandwidth = bandwidth
         self.random_state = random_state
 
-    def _fit_generate(self, X, y, teacher, rng):
-        n_out = self._resolve_n_samples(X.shape[0])
-        Z = self._standardise(X)
-        # Only the Gaussian and tophat kernels can be sampled from; the Gaussian
-        # one gives rows that are not confined to balls around the data rows.
-        self.kde_ = KernelDensity(kernel="gaussian", bandwidth=self.bandwidth).fit(Z)
-        Z_new = self.kde_.sample(n_out, random_state=_sub_seed(rng))
-        return self._unstandardise(Z_new, X)
-
     def _fit_rows(self, X, y, teacher, rng):
         Z = self._standardise(X)
         self.kde_ = KernelDensity(kernel="gaussian", bandwidth=self.bandwidth).fit(Z)
@@ -235,12 +226,6 @@ class GMMSampler(_StandardisedDensitySampler):
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.random_state = random_state
-
-    def _fit_generate(self, X, y, teacher, rng):
-        n_out = self._resolve_n_samples(X.shape[0])
-        self._fit_mixture(X, rng)
-        Z_new, _ = self.gmm_.sample(n_out)
-        return self._unstandardise(Z_new[rng.permutation(n_out)], X)
 
     def _fit_mixture(self, X, rng):
         if X.shape[0] < 2:

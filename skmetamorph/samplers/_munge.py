@@ -9,14 +9,13 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils._param_validation import Interval
 
-from .._chunks import draw_key, row_uniforms, rows_in_rounds
-from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
-from ._noise import draw_rows
+from .._random import draw_key, row_uniforms, rows_in_rounds
+from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
 
 __all__ = ["MUNGE"]
 
 
-class MUNGE(BaseTransferSampler):
+class MUNGE(ChunkedTransferSampler):
     """Perturb each row towards its nearest neighbour (MUNGE).
 
     MUNGE makes new rows that look like the data by mixing every row ``a`` with
@@ -136,38 +135,6 @@ class MUNGE(BaseTransferSampler):
         categorical = self._categorical_mask(n_features)
         return categorical, _nearest_distinct_neighbours(X, categorical)
 
-    def _fit_generate(self, X, y, teacher, rng):
-        n_rows = X.shape[0]
-        categorical, neighbour = self._neighbours(X)
-        n_out = self._resolve_n_samples(n_rows)
-        rows = draw_rows(n_rows, n_out, rng)
-        X_new = np.empty((n_out, X.shape[1]), dtype=X.dtype)
-        shape = (n_out, X.shape[1])
-
-        # Both draws are made in full, whatever p and the feature kinds, so that
-        # the random stream (and hence the output for a seed) does not depend on
-        # which features happen to be categorical: first every "take" draw,
-        # then every normal. They are made in X's dtype to keep float32 data
-        # float32 in memory, and in blocks of rows: a generator gives the same
-        # numbers in pieces as at once, and blocks keep the temporaries small
-        # (in cache, no fresh pages), which makes MUNGE about twice as fast on
-        # large transfer sets.
-        take = np.empty(shape, dtype=bool)
-        for block in _blocks(n_out):
-            uniform = rng.random((block.stop - block.start, shape[1]), dtype=X.dtype)
-            np.less(uniform, self.p, out=take[block])
-        s = X.dtype.type(self.s)
-        for block in _blocks(n_out):
-            noise = rng.standard_normal((block.stop - block.start, shape[1]), dtype=X.dtype)
-            # Continuous: Normal(b, |a - b| / s). Working in original units is
-            # exact: the normal's sd scales with the feature, so standardising
-            # first and unscaling afterwards would give the same rows (up to
-            # rounding).
-            X_new[block] = _swap_and_perturb(
-                X[rows[block]], X[neighbour[rows[block]]], take[block], noise, categorical, s
-            )
-        return X_new
-
     def _fit_rows(self, X, y, teacher, rng):
         # The neighbour search is the one-off work; each chunk then costs
         # O(chunk) and can be made on any worker from (X, neighbour, key).
@@ -241,15 +208,6 @@ class MUNGE(BaseTransferSampler):
             )
         mask[[position[name] for name in names]] = True
         return mask
-
-
-#: Rows per block of MUNGE.fit_generate's arithmetic (a few hundred KiB per temporary).
-_BLOCK_ROWS = 4096
-
-
-def _blocks(n_rows):
-    starts = range(0, n_rows, _BLOCK_ROWS)
-    return [slice(start, min(start + _BLOCK_ROWS, n_rows)) for start in starts]
 
 
 def _swap_and_perturb(X_new, X_nn, take, noise, categorical, s):

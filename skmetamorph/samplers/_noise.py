@@ -5,41 +5,13 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from .._chunks import draw_key, row_normals, row_uniforms, rows_in_rounds
-from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+from .._random import draw_key, row_normals, row_uniforms, rows_in_rounds
+from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
 
 __all__ = ["GaussianNoiseSampler", "UniformSampler"]
 
 
-def draw_rows(n_rows, n_samples, rng):
-    """Indices of ``n_samples`` rows drawn evenly from ``n_rows`` rows.
-
-    The rows are used in rounds: each full round takes every row once, in data
-    order, and the last, partial round takes a random subset without
-    replacement (sorted). So every row is used ``n_samples // n_rows`` or one
-    more times; plain sampling with replacement would use some rows many times
-    and miss others, which wastes teacher labels on near-copies.
-
-    Parameters
-    ----------
-    n_rows : int
-        Number of rows to draw from.
-    n_samples : int
-        Number of indices to return.
-    rng : numpy.random.Generator
-        Source of randomness for the partial round.
-
-    Returns
-    -------
-    indices : ndarray of shape (n_samples,)
-        Row indices in ``[0, n_rows)``.
-    """
-    n_rounds, n_rest = divmod(n_samples, n_rows)
-    rest = np.sort(rng.choice(n_rows, size=n_rest, replace=False))
-    return np.concatenate([np.tile(np.arange(n_rows), n_rounds), rest])
-
-
-class GaussianNoiseSampler(BaseTransferSampler):
+class GaussianNoiseSampler(ChunkedTransferSampler):
     """Rows of the data with added Gaussian noise.
 
     Each new row is a data row (drawn in rounds, so that every row is used about
@@ -96,16 +68,6 @@ class GaussianNoiseSampler(BaseTransferSampler):
         self.scale = scale
         self.random_state = random_state
 
-    def _fit_generate(self, X, y, teacher, rng):
-        n_out = self._resolve_n_samples(X.shape[0])
-        X_new = X[draw_rows(X.shape[0], n_out, rng)]
-        # Noise in each feature's own units: a single global sd would drown
-        # small-scale features and leave large-scale ones untouched.
-        sd = (self.scale * X.std(axis=0)).astype(X.dtype)
-        # Drawn in X's dtype so that float32 data stays float32 in memory.
-        X_new += rng.standard_normal(X_new.shape, dtype=X.dtype) * sd
-        return X_new
-
     def _fit_rows(self, X, y, teacher, rng):
         sd = (self.scale * X.std(axis=0)).astype(X.dtype)
         return {"X": X, "sd": sd, "key": draw_key(rng)}, self._resolve_n_samples(X.shape[0])
@@ -118,7 +80,7 @@ class GaussianNoiseSampler(BaseTransferSampler):
         return X_new
 
 
-class UniformSampler(BaseTransferSampler):
+class UniformSampler(ChunkedTransferSampler):
     """Rows drawn uniformly from the bounding box of the data.
 
     Each feature is drawn independently and uniformly between its minimum and
@@ -182,14 +144,6 @@ class UniformSampler(BaseTransferSampler):
         high = X.max(axis=0).astype(np.float64)
         width = high - low
         return low - self.margin * width, high + self.margin * width
-
-    def _fit_generate(self, X, y, teacher, rng):
-        n_out = self._resolve_n_samples(X.shape[0])
-        low, high = self._box(X)
-        X_new = rng.uniform(low, high, size=(n_out, X.shape[1]))
-        # low + u * (high - low) can round up to just above high; clip so that
-        # the documented bounds hold exactly.
-        return np.clip(X_new, low, high)
 
     def _fit_rows(self, X, y, teacher, rng):
         low, high = self._box(X)

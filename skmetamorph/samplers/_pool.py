@@ -1,9 +1,8 @@
 """The identity sampler: the given rows themselves, relabeled by the teacher."""
 
-import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from ..base import BaseTransferSampler, UNLABELED
+from ..base import ChunkedTransferSampler, unlabeled_mask
 
 __all__ = ["PoolSampler"]
 
@@ -22,27 +21,7 @@ def select_pool(X, y, pool):
     return X
 
 
-def unlabeled_mask(y):
-    """Boolean mask of the rows of ``y`` marked unlabeled (``-1``).
-
-    String labels cannot hold ``-1`` unless ``y`` is of object dtype, so a
-    string array has no unlabeled rows.
-    """
-    y = np.asarray(y)
-    if y.dtype.kind in "US":
-        return np.zeros(y.shape[0], dtype=bool)
-    if y.dtype.kind == "O":
-        return np.array([_is_unlabeled_marker(v) for v in y], dtype=bool)
-    return y == UNLABELED
-
-
-def _is_unlabeled_marker(value):
-    # Object arrays may mix strings and -1; compare numbers only, so that the
-    # string "-1" stays a real class name.
-    return isinstance(value, (int, float, np.integer, np.floating)) and value == UNLABELED
-
-
-class PoolSampler(BaseTransferSampler):
+class PoolSampler(ChunkedTransferSampler):
     """Use given rows as the transfer set: the identity sampler.
 
     The teacher relabels real rows, typically a pool of unlabeled data. This is
@@ -81,9 +60,6 @@ class PoolSampler(BaseTransferSampler):
 
     def __init__(self, pool="auto"):
         self.pool = pool
-
-    def _fit_generate(self, X, y, teacher, rng):
-        return select_pool(X, y, self.pool).copy()
 
     def _fit_rows(self, X, y, teacher, rng):
         pool = select_pool(X, y, self.pool)

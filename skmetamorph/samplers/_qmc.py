@@ -9,13 +9,14 @@ domain; these samplers fill it evenly (low-discrepancy designs from
 import copy
 import inspect
 import math
+from abc import abstractmethod
 from numbers import Integral
 
 import numpy as np
 from scipy.stats import qmc
 from sklearn.utils._param_validation import StrOptions
 
-from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
 
 __all__ = ["HaltonSampler", "LatinHypercubeSampler", "SobolSampler"]
 
@@ -23,11 +24,13 @@ __all__ = ["HaltonSampler", "LatinHypercubeSampler", "SobolSampler"]
 _SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
 
 
-class _BaseQMCSampler(BaseTransferSampler):
+class _BaseQMCSampler(ChunkedTransferSampler):
     """Shared logic: resolve the domain, draw unit-cube points, map them onto it.
 
     Subclasses implement ``_unit_points(n, d, rng)``, which returns ``n`` points
-    of ``[0, 1)^d``.
+    of ``[0, 1)^d``; sequences (``_sequence = True``) also
+    ``_sequence_points(start, stop, d, rng)``, points ``start .. stop - 1`` of
+    the same sequence.
     """
 
     _parameter_constraints: dict = {
@@ -87,22 +90,17 @@ class _BaseQMCSampler(BaseTransferSampler):
             self.__dict__.pop("feature_names_in_", None)
         return None, None
 
-    def _fit_generate(self, X, y, teacher, rng):
-        low, high, integer, categorical = self._domain(X)
-        n_out = self._n_out(X)
-        d = low.shape[0]
-        U = self._unit_points(n_out, d, rng) if n_out else np.empty((0, d))
-        return _map_to_domain(U, low, high, integer, categorical)
-
     def _fit_rows(self, X, y, teacher, rng):
         # A sequence (Sobol', Halton) can be cut anywhere: chunk [start, stop)
         # is the same engine, scrambled from the same generator state, moved
-        # on by ``start`` points, so the chunks are exactly fit_generate's
-        # rows. Designs built as a whole (Latin hypercube, optimised ones) are
-        # made at once and sliced.
-        if not self._sequence or self.optimization is not None:
-            return NotImplemented
+        # on by ``start`` points. Designs built as a whole (Latin hypercube,
+        # optimised ones) are made here, at once, and the chunks slice them.
         low, high, integer, categorical = self._domain(X)
+        n_out = self._n_out(X)
+        if not self._sequence or self.optimization is not None:
+            d = low.shape[0]
+            U = self._unit_points(n_out, d, rng) if n_out else np.empty((0, d))
+            return {"design": _map_to_domain(U, low, high, integer, categorical)}, n_out
         # The engine's scrambling draws from the generator and from its seed
         # sequence (scipy spawns from it), so both are kept to rebuild it.
         bit_generator = rng.bit_generator
@@ -112,21 +110,17 @@ class _BaseQMCSampler(BaseTransferSampler):
             "seed_seq": getattr(bit_generator, "seed_seq", None) or bit_generator._seed_seq,
             "rng_state": bit_generator.state,
         }
-        return state, self._n_out(X)
+        return state, n_out
 
     def _generate_rows(self, state, start, stop):
+        if "design" in state:
+            return state["design"][start:stop]
         low, high, integer, categorical = state["domain"]
         # A copy: spawning counts its children in the seed sequence itself.
         bit_generator = state["bit_generator"](copy.deepcopy(state["seed_seq"]))
         bit_generator.state = state["rng_state"]
         U = self._sequence_points(start, stop, low.shape[0], np.random.Generator(bit_generator))
         return _map_to_domain(U, low, high, integer, categorical)
-
-    #: Whether the design is a sequence whose points can be made from any position.
-    _sequence = False
-
-    def _sequence_points(self, start, stop, d, rng):  # pragma: no cover - abstract
-        raise NotImplementedError
 
     def _n_out(self, X):
         if X is None and not isinstance(self.n_samples, Integral):
@@ -198,8 +192,12 @@ class _BaseQMCSampler(BaseTransferSampler):
             _SEED_KEYWORD: rng,
         }
 
-    def _unit_points(self, n, d, rng):  # pragma: no cover - abstract
-        raise NotImplementedError
+    #: Whether the design is a sequence whose points can be made from any position.
+    _sequence = False
+
+    @abstractmethod
+    def _unit_points(self, n, d, rng):
+        """``n`` points of the design in ``[0, 1)^d``."""
 
 
 def _map_to_domain(U, low, high, integer, categorical):
@@ -247,6 +245,16 @@ def _indices(features, d, name):
     return features.astype(np.intp)
 
 
+class _QMCSequenceSampler(_BaseQMCSampler):
+    """A design that is a sequence: chunks are made from any position of it."""
+
+    _sequence = True
+
+    @abstractmethod
+    def _sequence_points(self, start, stop, d, rng):
+        """Points ``start .. stop - 1`` of the sequence, in ``[0, 1)^d``."""
+
+
 _COMMON_PARAMETERS = """
     Parameters
     ----------
@@ -285,7 +293,7 @@ _COMMON_PARAMETERS = """
 """
 
 
-class SobolSampler(_BaseQMCSampler):
+class SobolSampler(_QMCSequenceSampler):
     __doc__ = (
         """Rows of a (scrambled) Sobol' sequence over a box: a quasi-random design.
 
@@ -317,8 +325,6 @@ class SobolSampler(_BaseQMCSampler):
     """
     )
 
-    _sequence = True
-
     def _unit_points(self, n, d, rng):
         engine = qmc.Sobol(d, **self._engine_kwargs(rng))
         return engine.random_base2(max(0, math.ceil(math.log2(n))))[:n]
@@ -329,7 +335,7 @@ class SobolSampler(_BaseQMCSampler):
         return qmc.Sobol(d, **self._engine_kwargs(rng)).fast_forward(start).random(stop - start)
 
 
-class HaltonSampler(_BaseQMCSampler):
+class HaltonSampler(_QMCSequenceSampler):
     __doc__ = (
         """Rows of a (scrambled) Halton sequence over a box: a quasi-random design.
 
@@ -354,8 +360,6 @@ class HaltonSampler(_BaseQMCSampler):
     [1.0, 2.0, 3.0]
     """
     )
-
-    _sequence = True
 
     def _unit_points(self, n, d, rng):
         return qmc.Halton(d, **self._engine_kwargs(rng)).random(n)

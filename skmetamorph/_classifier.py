@@ -1,56 +1,31 @@
-"""MetamorphosisClassifier: turn a teacher into any scikit-learn student."""
+"""MetamorphosisClassifier: turn a teacher into any scikit-learn classifier.
 
-import sys
+Only what classification needs lives here: the classes, hard and soft labels,
+how soft labels reach each kind of student, ``predict_proba``. The pipeline
+itself is :class:`~skmetamorph._base.BaseMetamorphosis`.
+"""
+
 from numbers import Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
-from ._chunks import plan_for
-from ._common import (
-    SHARED_PARAMETER_CONSTRAINTS,
-    StudentPredictionsMixin,
-    VerboseStage,
-    finite_check,
-    seed_unseeded,
-)
-from ._common import student_has as _student_has
-from ._labeling import (
-    ChunkLabeler,
-    expand_soft_targets,
-    mix_with_true_labels,
-    soften,
-    teacher_proba,
-)
-from ._progress import Progress
-from ._streaming import (
-    accepts_parameter,
-    check_streaming_student,
-    materialise,
-    stream_to_student,
-)
-from ._teachers import TeacherEnsemble, align_proba, fit_teacher
-from .samplers import PoolSampler
-from .samplers._pool import unlabeled_mask
+from ._base import BaseMetamorphosis, accepts_parameter, student_has
+from ._labeling import HardLabeler, SoftLabeler, teacher_proba
+from ._targets import align_proba, expand_soft_targets, mix_with_true_labels, soften
+from ._teachers import TeacherEnsemble
+from .base import unlabeled_mask
+from .utils._tags import get_metamorph_tags
 
 __all__ = ["MetamorphosisClassifier"]
 
 
-class MetamorphosisClassifier(
-    StudentPredictionsMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator
-):
+class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     """Turn a teacher classifier into a student classifier through a transfer set.
 
     ``fit`` trains the teacher (model A) on the labeled rows, lets the transfer
@@ -98,8 +73,9 @@ class MetamorphosisClassifier(
         ``"all"``: every row, unlabeled ones marked ``-1`` in ``y``, as
         scikit-learn's semi-supervised estimators expect. ``"auto"``: ``"all"``
         for semi-supervised teachers (``SelfTrainingClassifier``,
-        ``LabelPropagation``, ``LabelSpreading``, or an estimator with
-        ``_skmetamorph_semi_supervised = True``), else ``"labeled"``.
+        ``LabelPropagation``, ``LabelSpreading``, or an estimator whose tag
+        ``teacher.semi_supervised`` is set, see :mod:`skmetamorph.utils`),
+        else ``"labeled"``.
     min_soft_weight : float in [0, 1), default=0.01
         With soft labels for a hard-label student, a class whose probability
         is below this is not repeated for a row (that row's other weights are
@@ -122,9 +98,11 @@ class MetamorphosisClassifier(
         have ``partial_fit`` (``SGDClassifier``, ``MLPClassifier``,
         ``MultinomialNB``, skorch nets, ...); it gets ``classes=classes_``.
         With ``labels="soft"`` a scikit-learn student learns through
-        ``sample_weight`` (its ``partial_fit`` must take it) and a
-        :class:`skmetamorph.torch.TorchClassifier` from the probabilities. A
-        skorch student trains one epoch per chunk.
+        ``sample_weight`` (its ``partial_fit`` must take it) and a student
+        with the ``student.soft_targets`` tag (such as
+        :class:`skmetamorph.torch.TorchClassifier`) from the probabilities.
+        A student's ``student.partial_fit_params`` tag is passed to every
+        call (a skorch net trains one epoch per chunk).
     n_passes : int, default=1
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows. Every pass makes and labels the chunks again
@@ -200,7 +178,7 @@ class MetamorphosisClassifier(
     """
 
     _parameter_constraints = {
-        **SHARED_PARAMETER_CONSTRAINTS,
+        **BaseMetamorphosis._parameter_constraints,
         "labels": [StrOptions({"hard", "soft"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, 1, closed="both")],
@@ -227,21 +205,23 @@ class MetamorphosisClassifier(
         random_state=None,
         verbose=0,
     ):
-        self.teacher = teacher
-        self.student = student
-        self.transfer_sampler = transfer_sampler
+        super().__init__(
+            teacher,
+            student,
+            transfer_sampler,
+            include_labeled=include_labeled,
+            batch_size=batch_size,
+            n_jobs=n_jobs,
+            streaming=streaming,
+            n_passes=n_passes,
+            random_state=random_state,
+            verbose=verbose,
+        )
         self.labels = labels
         self.temperature = temperature
         self.alpha = alpha
-        self.include_labeled = include_labeled
         self.teacher_data = teacher_data
         self.min_soft_weight = min_soft_weight
-        self.batch_size = batch_size
-        self.n_jobs = n_jobs
-        self.streaming = streaming
-        self.n_passes = n_passes
-        self.random_state = random_state
-        self.verbose = verbose
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=False)
@@ -262,6 +242,12 @@ class MetamorphosisClassifier(
         self : MetamorphosisClassifier
             The fitted estimator.
         """
+        return self._fit(X, y)
+
+    # ------------------------------------------------------------ task hooks
+    _ensemble_class = TeacherEnsemble
+
+    def _validate_fit_data(self, X, y):
         X, y = validate_data(
             self,
             X,
@@ -270,69 +256,21 @@ class MetamorphosisClassifier(
             ensure_all_finite=self._finite_check(),
         )
         labeled = ~unlabeled_mask(y)
-        y_labeled = y[labeled]
-        self._check_labels(y_labeled)
+        self._check_labels(y[labeled])
+        return X, y, labeled
+
+    def _check_student_setup(self):
+        super()._check_student_setup()
         self._check_soft_label_support()
-        if self.streaming:
-            check_streaming_student(
-                self.student,
-                needs_sample_weight=self.labels == "soft"
-                and not _accepts_soft_targets(self.student),
-            )
-        rng = check_random_state(self.random_state)
 
-        with self._stage("teacher fit", f"{labeled.sum()} labeled of {len(y)} rows"):
-            self.teacher_ = fit_teacher(
-                self._seeded(clone(self._teacher_template()), rng), X, y, self.teacher_data
-            )
-        self.classes_ = self._classes(y_labeled)
+    def _teacher_data(self):
+        return self.teacher_data
 
-        sampler = self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
-        self.transfer_sampler_ = self._seeded(clone(sampler), rng)
-        with self._stage("generation", "") as stage:
-            # The sampler's one-off work; the rows themselves are made chunk by
-            # chunk below, with their labels, where the sampler can.
-            plan = plan_for(self.transfer_sampler_, X, y, self.teacher_)
-            stage["info"] = f"{len(plan)} transfer rows"
-        self.n_transfer_samples_ = len(plan)
+    def _task_setup(self, fit):
+        fit.classes = self._classes(fit.teacher, fit.y[fit.labeled])
 
-        if self.n_transfer_samples_ == 0 and not self.include_labeled:
-            raise ValueError(
-                f"The transfer set is empty: {type(self.transfer_sampler_).__name__} made no "
-                "rows and include_labeled=False. Lower the sampler's threshold or set "
-                "include_labeled=True."
-            )
-
-        self.student_ = self._seeded(clone(self.student), rng)
-        if self.streaming:
-            n_rows = len(plan) + (labeled.sum() if self.include_labeled else 0)
-            info = f"{n_rows} rows x {self.n_passes} passes, streamed"
-            with self._stage("student fit", info):
-                self._stream_student(plan, X[labeled], y_labeled, rng)
-            return self
-
-        head_rows, head_targets, head_hard = self._student_head(X[labeled], y_labeled, "fit")
-        with self._stage("labeling", f"{len(plan)} rows"):
-            X_student, targets = self._transfer_targets(head_rows, head_targets, plan)
-        hard = None
-        if head_hard is not None:  # true classes of the labeled rows, -1 on transfer rows
-            hard = np.concatenate([head_hard, np.full(len(plan), -1, dtype=head_hard.dtype)])
-        with self._stage("student fit", f"{X_student.shape[0]} rows"):
-            self._fit_student(X_student, targets, hard)
-        return self
-
-    def _finite_check(self):
-        """NaN is let through only when the teacher, student and sampler all take it."""
-        sampler = self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
-        return finite_check(self._teacher_list() + [self.student, sampler])
-
-    def _teacher_list(self):
-        return list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]
-
-    def _teacher_template(self):
-        if isinstance(self.teacher, list):
-            return TeacherEnsemble(list(self.teacher))
-        return self.teacher
+    def _sampler_y(self, y, labeled):
+        return y
 
     def _check_labels(self, y_labeled):
         if y_labeled.shape[0] == 0:
@@ -357,165 +295,95 @@ class MetamorphosisClassifier(
                     f"labels='soft' needs a teacher with predict_proba; "
                     f"{type(teacher).__name__} has none. Use labels='hard'."
                 )
-        if self.streaming:
-            # partial_fit is what must take sample_weight; checked with it.
+        if _takes_soft_targets(self.student):
             return
-        if not _accepts_soft_targets(self.student) and not has_fit_parameter(
-            self.student, "sample_weight"
-        ):
+        method = "partial_fit" if self.streaming else "fit"
+        if not accepts_parameter(getattr(self.student, method), "sample_weight"):
             raise ValueError(
-                f"labels='soft' needs a student whose fit accepts sample_weight (each row is "
-                f"repeated per class, weighted by its probability); "
-                f"{type(self.student).__name__}.fit has no sample_weight. Use labels='hard' "
-                "or another student."
+                f"labels='soft' repeats each row per class, weighted by its probability "
+                f"through sample_weight, and {type(self.student).__name__}.{method} has no "
+                "sample_weight. Use labels='hard', a student whose "
+                f"{method} takes sample_weight, or one with the student.soft_targets tag."
             )
 
-    def _classes(self, y_labeled):
+    def _classes(self, teacher, y_labeled):
         # A pre-trained teacher may know classes that the few labeled rows lack;
         # keeping them loses nothing and lets the student predict them.
         classes = np.unique(y_labeled)
-        teacher_classes = getattr(self.teacher_, "classes_", None)
+        teacher_classes = getattr(teacher, "classes_", None)
         if teacher_classes is not None and isinstance(self.teacher, FrozenEstimator):
             classes = np.unique(np.concatenate([classes, np.asarray(teacher_classes)]))
         return classes
 
-    def _labeler(self):
+    def _labeler(self, fit):
         """Targets of a chunk of transfer rows: the teacher's classes or soft labels."""
         if self.labels == "hard":
-            return ChunkLabeler(self.teacher_, "hard")
-        return ChunkLabeler(self.teacher_, "soft", self.classes_, self.temperature)
+            return HardLabeler(fit.teacher)
+        return SoftLabeler(fit.teacher, fit.classes, self.temperature)
 
-    def _labeled_targets(self, X_labeled, y_labeled):
-        """Targets of the labeled rows, the index of their true class, the teacher's soft labels.
+    def _labeled_targets(self, fit, X_labeled, y_labeled, method):
+        """The labeled rows' targets; for a distillation student, their true classes too.
 
         Hard labels: the true labels. Soft labels: ``alpha * onehot + (1 -
         alpha) * soft`` (the teacher is asked only when ``alpha < 1``; its soft
-        labels are zeros otherwise).
+        labels are zeros otherwise). A distillation student (see
+        :meth:`_fit_student`) weighs the true class (``alpha``) and the
+        teacher's soft labels (``1 - alpha``) itself, so it gets the two
+        apart: the soft labels as targets and the true class indices in
+        ``fit.labeled_classes`` (``-1`` when ``alpha == 0``).
         """
-        y_index = np.searchsorted(self.classes_, y_labeled)
+        y_index = np.searchsorted(fit.classes, y_labeled)
         if self.labels == "hard":
-            return y_labeled, y_index, None
-        soft_labeled = np.zeros((len(y_labeled), len(self.classes_)))
+            return X_labeled, y_labeled
+        soft = np.zeros((len(y_labeled), len(fit.classes)))
         if self.alpha < 1:  # the teacher's view of labeled rows matters only then
-            soft_labeled = soften(
+            soft = soften(
                 teacher_proba(
-                    self.teacher_,
+                    fit.teacher,
                     X_labeled,
-                    self.classes_,
+                    fit.classes,
                     batch_size=self.batch_size,
                     n_jobs=self.n_jobs,
                 ),
                 self.temperature,
             )
-        return mix_with_true_labels(soft_labeled, y_index, self.alpha), y_index, soft_labeled
+        targets = mix_with_true_labels(soft, y_index, self.alpha)
+        if self._distills(fit.student):
+            hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
+            fit.labeled_classes = hard.astype(np.intp)
+            if 0 < self.alpha < 1:
+                targets = soft
+        return X_labeled, targets
 
-    def _student_head(self, X_labeled, y_labeled, method):
-        """The labeled rows that join the student's rows, their targets, their true classes.
+    def _distills(self, student):
+        """Whether the student takes soft labels and true classes apart (its tags)."""
+        tags = get_metamorph_tags(student).student
+        return self.labels == "soft" and tags.soft_targets and tags.distillation
 
-        The true class indices are returned only for a distillation student
-        (see :meth:`_fit_student`), which weighs the true class (``alpha``)
-        and the teacher's soft labels (``1 - alpha``) itself and so gets the
-        two apart rather than mixed. ``method`` is the student's method that
-        will be called ("fit" or "partial_fit").
-        """
-        if not self.include_labeled:
-            return X_labeled[:0], None, None
-        targets, y_index, soft = self._labeled_targets(X_labeled, y_labeled)
-        if not self._distills(getattr(self.student_, method)):
-            return X_labeled, targets, None
-        hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
-        if 0 < self.alpha < 1:
-            targets = soft
-        return X_labeled, targets, hard.astype(np.intp)
+    def _true_classes(self, fit, n_rows, head):
+        """True class indices for a distillation student: the labeled rows', -1 elsewhere."""
+        labeled_classes = getattr(fit, "labeled_classes", None)
+        if head is not None and labeled_classes is not None:
+            return labeled_classes[head]
+        return np.full(n_rows, -1, dtype=np.intp)
 
-    def _transfer_targets(self, head_rows, head_targets, plan):
-        """Rows and targets for the student: the head (labeled rows) then transfer rows.
-
-        Targets are class labels (hard) or an (n, n_classes) probability matrix
-        (soft). The transfer rows are made and labeled chunk by chunk, through
-        joblib, straight into the result.
-        """
-        progress = Progress(type(self).__name__, "labeling", len(plan), self.verbose)
-        return materialise(
-            plan,
-            self._labeler(),
-            head_rows,
-            head_targets,
-            batch_size=self.batch_size,
-            n_jobs=self.n_jobs,
-            progress=progress,
-        )
-
-    def _stream_student(self, plan, X_labeled, y_labeled, rng):
-        """Train ``student_`` with ``partial_fit``, chunk by chunk (``streaming=True``)."""
-        head_rows, head_targets, head_hard = self._student_head(
-            X_labeled, y_labeled, "partial_fit"
-        )
-
-        def step(rows, targets, head):
-            hard = None
-            if head_hard is not None:
-                hard = head_hard[head] if head is not None else np.full(len(rows), -1)
-            self._partial_fit_student(rows, targets, hard)
-
-        stream_to_student(
-            step,
-            plan,
-            self._labeler(),
-            head_rows,
-            head_targets,
-            n_passes=self.n_passes,
-            batch_size=self.batch_size,
-            n_jobs=self.n_jobs,
-            rng=np.random.default_rng(rng.randint(np.iinfo(np.int32).max)),
-            owner=type(self).__name__,
-            verbose=self.verbose,
-        )
-
-    def _distills(self, student_method):
-        """Whether the student's ``fit``/``partial_fit`` takes soft labels and true classes apart."""
-        return (
-            self.labels == "soft"
-            and _accepts_soft_targets(self.student_)
-            and accepts_parameter(student_method, "hard_targets")
-        )
-
-    def _partial_fit_student(self, X, targets, hard=None):
-        """One ``partial_fit`` step of the student on a chunk (see :meth:`_fit_student`)."""
-        kwargs = {}
-        if accepts_parameter(self.student_.partial_fit, "classes"):
-            kwargs["classes"] = self.classes_
-        kwargs.update(_one_epoch(self.student_))
-        if targets.ndim == 1:
-            self.student_.partial_fit(X, targets, **kwargs)
-        elif not _accepts_soft_targets(self.student_):
-            X_rep, class_index, weight = expand_soft_targets(X, targets, self.min_soft_weight)
-            self.student_.partial_fit(
-                X_rep, self.classes_[class_index], sample_weight=weight, **kwargs
-            )
-        else:
-            if hard is not None:
-                kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
-            self.student_.partial_fit(X, targets.astype(X.dtype, copy=False), **kwargs)
-
-    def _fit_student(self, X_student, targets, hard=None):
-        """Fit ``student_`` on the student rows (labeled rows first) and their targets.
+    def _fit_student(self, fit, X_student, targets):
+        """Fit the student on the student rows (labeled rows first) and their targets.
 
         Hard targets (1-D) are passed as ``y``. Soft targets (an
         ``(n_samples, n_classes)`` matrix whose columns follow ``classes_``)
-        reach the student in one of three ways:
+        reach the student in one of three ways, chosen by its tags (see
+        :class:`skmetamorph.utils.StudentTags`):
 
         - A student that only takes hard ``y`` gets each row once per class,
           weighted by its probability (:func:`expand_soft_targets`).
-        - A student that opts in with the class attribute
-          ``_skmetamorph_soft_targets = True`` gets ``fit(X, Y)`` with the
-          probability matrix itself (labeled rows carry
+        - A student with the ``student.soft_targets`` tag gets ``fit(X, Y)``
+          with the probability matrix itself (labeled rows carry
           ``alpha * onehot + (1 - alpha) * soft``), and ``classes=classes_``
           when its ``fit`` has a ``classes`` parameter.
-        - If such a student's ``fit`` also has a ``hard_targets`` parameter,
-          it is a distillation student (e.g.
-          :class:`skmetamorph.torch.TorchClassifier`) that weighs the true
-          and the soft labels itself, as in Hinton et al. (2015): it gets
+        - A student that also has the ``student.distillation`` tag (e.g.
+          :class:`skmetamorph.torch.TorchClassifier`) weighs the true and the
+          soft labels itself, as in Hinton et al. (2015): it gets
           ``fit(X, P, classes=classes_, hard_targets=h, temperature=T,
           alpha=alpha)``, where ``P`` holds the teacher's soft labels at
           temperature ``T`` (on labeled rows too when ``0 < alpha < 1``; with
@@ -524,29 +392,58 @@ class MetamorphosisClassifier(
           labeled row, ``-1`` on transfer rows (and on every row when
           ``alpha = 0``). Its loss on a labeled row is meant to be
           ``alpha * CE(y, softmax(z)) + (1 - alpha) * T**2 * CE(P, softmax(z / T))``
-          and on a transfer row the second term alone. ``hard`` is ``h``
-          (see :meth:`_student_head`), None for other students.
+          and on a transfer row the second term alone.
         """
+        student = fit.student
         if targets.ndim == 1:
-            self.student_.fit(X_student, targets)
+            student.fit(X_student, targets)
             return
-        if not _accepts_soft_targets(self.student_):
+        if not _takes_soft_targets(student):
             X_rep, class_index, weight = expand_soft_targets(
                 X_student, targets, self.min_soft_weight
             )
-            self.student_.fit(X_rep, self.classes_[class_index], sample_weight=weight)
+            student.fit(X_rep, fit.classes[class_index], sample_weight=weight)
             return
         kwargs = {}
-        if has_fit_parameter(self.student_, "classes"):
-            kwargs["classes"] = self.classes_
-        if self._distills(self.student_.fit):
-            if hard is None:  # no labeled rows joined the transfer set
-                hard = np.full(X_student.shape[0], -1, dtype=np.intp)
+        if has_fit_parameter(student, "classes"):
+            kwargs["classes"] = fit.classes
+        if self._distills(student):
+            n_labeled = len(getattr(fit, "labeled_classes", ()))
+            hard = np.concatenate(
+                [
+                    self._true_classes(fit, n_labeled, slice(0, n_labeled)),
+                    np.full(X_student.shape[0] - n_labeled, -1, dtype=np.intp),
+                ]
+            )
             kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
-        self.student_.fit(X_student, targets.astype(X_student.dtype, copy=False), **kwargs)
+        student.fit(X_student, targets.astype(X_student.dtype, copy=False), **kwargs)
+
+    def _partial_fit_student(self, fit, X, targets, head):
+        """One ``partial_fit`` step of the student on a chunk (see :meth:`_fit_student`)."""
+        student = fit.student
+        kwargs = self._partial_fit_params(student)
+        if accepts_parameter(student.partial_fit, "classes"):
+            kwargs["classes"] = fit.classes
+        if targets.ndim == 1:
+            student.partial_fit(X, targets, **kwargs)
+        elif not _takes_soft_targets(student):
+            X_rep, class_index, weight = expand_soft_targets(X, targets, self.min_soft_weight)
+            student.partial_fit(X_rep, fit.classes[class_index], sample_weight=weight, **kwargs)
+        else:
+            if self._distills(student):
+                kwargs.update(
+                    hard_targets=self._true_classes(fit, X.shape[0], head),
+                    temperature=self.temperature,
+                    alpha=self.alpha,
+                )
+            student.partial_fit(X, targets.astype(X.dtype, copy=False), **kwargs)
+
+    def _commit(self, fit):
+        super()._commit(fit)
+        self.classes_ = fit.classes
 
     # ------------------------------------------------------------ predicting
-    @available_if(_student_has("predict_proba"))
+    @available_if(student_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities of the student, one column per class in ``classes_``.
 
@@ -566,7 +463,7 @@ class MetamorphosisClassifier(
         X = self._validate_predict_input(X)
         return align_proba(self.student_.predict_proba(X), self.student_.classes_, self.classes_)
 
-    @available_if(_student_has("predict_proba"))
+    @available_if(student_has("predict_proba"))
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
 
@@ -583,42 +480,8 @@ class MetamorphosisClassifier(
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    # --------------------------------------------------------------- helpers
-    def _seeded(self, estimator, rng):
-        """Give every ``random_state`` left at None a seed drawn from ``rng``.
-
-        Only when the meta-estimator itself is seeded: ``random_state=None``
-        keeps the sub-estimators' own (unseeded) behaviour. Frozen teachers are
-        never touched.
-        """
-        return seed_unseeded(estimator, rng, self.random_state is not None)
-
-    def _stage(self, name, info):
-        return VerboseStage(self, name, info)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = self._finite_check() == "allow-nan"
-        tags.input_tags.sparse = False
-        return tags
 
 
-def _one_epoch(student):
-    """``partial_fit`` keywords that make a skorch net train one epoch per chunk.
-
-    skorch's ``partial_fit`` runs ``max_epochs`` epochs on the rows it is
-    given; in a streamed fit the passes over the transfer set are the epochs.
-    """
-    skorch = sys.modules.get("skorch")
-    if skorch is not None and isinstance(student, skorch.NeuralNet):
-        return {"epochs": 1}
-    return {}
-
-
-def _accepts_soft_targets(student):
-    """Whether the student trains on probability targets directly (e.g. our torch students).
-
-    Students opt in with a class attribute ``_skmetamorph_soft_targets = True``;
-    see :meth:`MetamorphosisClassifier._fit_student` for what they receive.
-    """
-    return bool(getattr(student, "_skmetamorph_soft_targets", False))
+def _takes_soft_targets(student):
+    """Whether the student trains on probability targets directly (its tag)."""
+    return get_metamorph_tags(student).student.soft_targets

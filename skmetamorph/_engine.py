@@ -1,26 +1,55 @@
-"""Chunked transfer sets: made and labeled through joblib, learned chunk by chunk.
+"""The engine: every joblib (and so Dask) call of skmetamorph, with one progress style.
 
-Both meta-estimators build their transfer set the same way. The sampler gives a
-:class:`~skmetamorph.base.TransferPlan` (rows made on demand, any range at a
-time); each chunk of ``batch_size`` rows is made *and* labeled by one joblib
-task, so that under ``joblib.parallel_backend("dask")`` both steps run on the
-cluster's workers and only the chunks' rows and targets come back. Then either
+Work on many rows is cut into chunks (:func:`~skmetamorph.base.batch_ranges`)
+and run through joblib, so that ``n_jobs`` uses the cores and
+``joblib.parallel_backend("dask")`` a cluster, without any other module
+knowing which:
 
-- :func:`materialise` writes the chunks into one preallocated array for a
-  student's ``fit`` (peak memory: the transfer set plus a few chunks), or
-- :func:`stream_to_student` hands each chunk to the student's ``partial_fit``
-  and drops it, pass after pass, so the transfer set is never held whole.
+- :func:`map_chunks` applies a function to chunks of an array and stacks the
+  results (a teacher's probabilities, a function teacher's values);
+- :func:`labeled_chunks` makes *and* labels each chunk of a
+  :class:`~skmetamorph.base.TransferPlan` in one task, so only the chunks'
+  rows and targets come back from the workers;
+- :func:`materialise` writes those chunks into one preallocated array for a
+  student's ``fit`` (peak memory: the transfer set plus a few chunks);
+- :func:`stream_to_student` hands each chunk to a ``partial_fit`` step and
+  drops it, pass after pass, so the transfer set is never held whole.
 """
-
-import inspect
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
-from ._chunks import batch_ranges
-from ._progress import Progress
+from .base import batch_ranges
 
-__all__ = ["check_streaming_student", "labeled_chunks", "materialise", "stream_to_student"]
+__all__ = ["labeled_chunks", "map_chunks", "materialise", "stream_to_student"]
+
+
+def map_chunks(func, X, batch_size, n_jobs):
+    """``func`` applied to chunks of ``batch_size`` rows of ``X`` through joblib, stacked.
+
+    Parameters
+    ----------
+    func : callable
+        Rows to an array with one entry (or row) per input row.
+    X : ndarray of shape (n_samples, ...)
+        Rows. Chunks are slices (views), so float32 rows stay float32.
+    batch_size : int
+        Rows per chunk.
+    n_jobs : int or None
+        joblib's ``n_jobs``; one chunk, or ``n_jobs`` of None or 1 outside a
+        joblib context, runs in this process.
+
+    Returns
+    -------
+    result : ndarray or None
+        The results concatenated along the first axis; None for no rows.
+    """
+    ranges = batch_ranges(X.shape[0], batch_size)
+    if len(ranges) <= 1 or n_jobs in (None, 1):
+        parts = [func(X[start:stop]) for start, stop in ranges]
+    else:
+        parts = Parallel(n_jobs=n_jobs)(delayed(func)(X[start:stop]) for start, stop in ranges)
+    return np.concatenate([np.asarray(part) for part in parts]) if parts else None
 
 
 def _make_and_label(source, start, stop, labeler):
@@ -46,7 +75,7 @@ def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
     plan : TransferPlan
         The transfer set.
     labeler : callable
-        Rows to targets (a :class:`~skmetamorph._labeling.ChunkLabeler`).
+        Rows to targets (a labeler of :mod:`skmetamorph._labeling`).
     ranges : list of (int, int)
         Row ranges, one per chunk, in the order wanted.
     n_jobs : int or None
@@ -145,32 +174,6 @@ def _target_block(head_targets, first, n_rows):
     return block
 
 
-def check_streaming_student(student, needs_sample_weight=False):
-    """Raise a clear error when ``streaming=True`` cannot work with this student."""
-    name = type(student).__name__
-    if not callable(getattr(student, "partial_fit", None)):
-        raise ValueError(
-            f"streaming=True trains the student chunk by chunk with partial_fit, and "
-            f"{name} has no partial_fit. Use a student that has one (SGDClassifier, "
-            "SGDRegressor, MLPClassifier, MLPRegressor, MultinomialNB, a skorch net, ...) "
-            "or streaming=False."
-        )
-    if needs_sample_weight and not accepts_parameter(student.partial_fit, "sample_weight"):
-        raise ValueError(
-            f"labels='soft' with streaming=True repeats each row per class with "
-            f"sample_weight, and {name}.partial_fit has no sample_weight. Use labels='hard', "
-            "or a student whose partial_fit takes sample_weight."
-        )
-
-
-def accepts_parameter(method, name):
-    """Whether ``method`` has a parameter ``name`` (or takes ``**kwargs``)."""
-    parameters = inspect.signature(method).parameters
-    return name in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
-
-
 def stream_to_student(
     step,
     plan,
@@ -182,8 +185,7 @@ def stream_to_student(
     batch_size,
     n_jobs,
     rng,
-    owner,
-    verbose,
+    progress,
 ):
     """Train a student chunk by chunk, ``n_passes`` times over the transfer set.
 
@@ -216,16 +218,11 @@ def stream_to_student(
         joblib's ``n_jobs`` for making and labeling the chunks.
     rng : numpy.random.Generator
         Shuffles the chunk order.
-    owner : str
-        Name in the progress lines.
-    verbose : int
-        Progress lines when >= 1.
+    progress : Progress
+        Told about each chunk (its total: ``n_passes`` times all rows).
     """
     transfer = batch_ranges(len(plan), batch_size)
     head = batch_ranges(head_rows.shape[0], batch_size)
-    progress = Progress(
-        owner, "streaming", n_passes * (len(plan) + head_rows.shape[0]), verbose
-    )
     for _ in range(n_passes):
         # Chunk k of the pass: a head chunk (k < len(head)) or a transfer chunk.
         order = rng.permutation(len(head) + len(transfer))
@@ -243,3 +240,4 @@ def stream_to_student(
                 progress.update(stop - start)
         finally:
             chunks.close()  # ends joblib's call now, also when the student fails
+

@@ -1,0 +1,386 @@
+"""The shared base of the metamorphosis meta-estimators: one fit pipeline for both tasks.
+
+:class:`BaseMetamorphosis` owns what the classifier and the regressor share:
+their common parameters and constraints, ``fit`` as a template, the seeding of
+every unseeded sub-estimator (members of a teacher list included), the
+verbose stages, ``predict`` / ``fidelity`` and the tags. The template is::
+
+    validate -> fit the teacher -> plan the transfer set -> label -> fit or stream the student
+
+and each step that differs between the tasks is a hook the subclass
+overrides (``_validate_fit_data``, ``_task_setup``, ``_labeler``,
+``_labeled_targets``, ``_fit_student``, ``_partial_fit_student``, ...), as
+scikit-learn's ``_BaseStacking`` serves ``StackingClassifier`` and
+``StackingRegressor``.
+
+A fit is a transaction: the teacher, transfer set and student are built in
+a :class:`_Fit` record and become the estimator's attributes only once all of
+them succeeded.
+"""
+
+import inspect
+from abc import ABCMeta, abstractmethod
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._engine import materialise, stream_to_student
+from ._progress import Progress, Stage
+from ._teachers import fit_teacher
+from .base import transfer_plan
+from .metrics import fidelity_score
+from .samplers import PoolSampler
+from .utils._tags import get_metamorph_tags
+
+__all__ = ["BaseMetamorphosis", "seed_unseeded"]
+
+
+def seed_unseeded(estimator, rng):
+    """Give every ``random_state`` left at None in ``estimator`` a seed drawn from ``rng``.
+
+    Frozen teachers and objects without ``get_params`` are never touched.
+    Keys are seeded in sorted order, and estimators held in list parameters
+    (the members of a teacher list, the samplers of a union) after them, in
+    order, so that a seed maps to the same sub-seeds every time.
+    ``get_params(deep=True)`` does not look into lists, hence the recursion.
+
+    Parameters
+    ----------
+    estimator : object
+        A fresh clone: it is changed in place.
+    rng : numpy.random.RandomState
+        Source of the seeds.
+
+    Returns
+    -------
+    estimator : object
+        The same object.
+    """
+    if isinstance(estimator, FrozenEstimator) or not hasattr(estimator, "get_params"):
+        return estimator
+    params = estimator.get_params(deep=True)
+    unseeded = sorted(
+        key
+        for key, value in params.items()
+        if value is None and (key == "random_state" or key.endswith("__random_state"))
+    )
+    seeds = {key: int(rng.randint(np.iinfo(np.int32).max)) for key in unseeded}
+    if seeds:
+        estimator.set_params(**seeds)
+    for key in sorted(params):
+        if isinstance(params[key], (list, tuple)):
+            for item in params[key]:
+                # (name, estimator) pairs, as in Pipeline steps or UnionSampler.
+                member = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+                if hasattr(member, "get_params") and not isinstance(member, type):
+                    seed_unseeded(member, rng)
+    return estimator
+
+
+def accepts_parameter(method, name):
+    """Whether ``method`` has a parameter ``name`` (or takes ``**kwargs``).
+
+    Used only for scikit-learn's own conventions (``classes`` of
+    ``partial_fit``, ``sample_weight``); capabilities beyond them are tags.
+    """
+    parameters = inspect.signature(method).parameters
+    return name in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
+
+
+class _Fit:
+    """What one fit builds, kept apart from the estimator until the fit succeeded.
+
+    The task hooks read and add to it (the classifier its ``classes``, the
+    labeled rows' true classes for a distillation student, ...).
+    """
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class of :class:`MetamorphosisClassifier` and :class:`MetamorphosisRegressor`.
+
+    Warning: This class should not be used directly. Use the derived classes
+    instead.
+    """
+
+    _parameter_constraints: dict = {
+        "teacher": [HasMethods(["fit", "predict"]), list],
+        "student": [HasMethods(["fit", "predict"])],
+        "transfer_sampler": [HasMethods(["fit_generate"]), None],
+        "include_labeled": ["boolean"],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "streaming": ["boolean"],
+        "n_passes": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    #: The class that a list of teachers becomes (set by each task).
+    _ensemble_class = None
+
+    @abstractmethod
+    def __init__(
+        self,
+        teacher,
+        student,
+        transfer_sampler=None,
+        *,
+        include_labeled=True,
+        batch_size=10_000,
+        n_jobs=None,
+        streaming=False,
+        n_passes=1,
+        random_state=None,
+        verbose=0,
+    ):
+        self.teacher = teacher
+        self.student = student
+        self.transfer_sampler = transfer_sampler
+        self.include_labeled = include_labeled
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.streaming = streaming
+        self.n_passes = n_passes
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ----------------------------------------------------------- the template
+    def _fit(self, X, y):
+        """validate -> teacher -> plan -> label -> student; attributes set at the end."""
+        X, y, labeled = self._validate_fit_data(X, y)
+        self._check_student_setup()
+        rng = check_random_state(self.random_state)
+        fit = _Fit(X=X, y=y, labeled=labeled)
+        n_labeled, n_rows = int(labeled.sum()), labeled.shape[0]
+
+        with self._stage("teacher fit", f"{n_labeled} labeled of {n_rows} rows"):
+            teacher = self._seeded(clone(self._teacher_template()), rng)
+            fit.teacher = fit_teacher(teacher, X, y, labeled, self._teacher_data())
+        self._task_setup(fit)
+
+        fit.sampler = self._seeded(clone(self._sampler()), rng)
+        with self._stage("generation", "") as stage:
+            # The sampler's one-off work; the rows themselves are made chunk by
+            # chunk below, with their labels, where the sampler can.
+            fit.plan = transfer_plan(
+                fit.sampler, X, self._sampler_y(y, labeled), teacher=fit.teacher
+            )
+            stage["info"] = f"{len(fit.plan)} transfer rows"
+
+        fit.student = self._seeded(clone(self.student), rng)
+        method = "partial_fit" if self.streaming else "fit"
+        if self.include_labeled and n_labeled > 0:
+            head_rows, head_targets = self._labeled_targets(fit, X[labeled], y[labeled], method)
+        else:
+            dtype = fit.plan.dtype if X is None else X.dtype
+            head_rows, head_targets = np.empty((0, fit.plan.n_features), dtype), None
+        if len(fit.plan) == 0 and head_rows.shape[0] == 0:
+            raise ValueError(
+                f"The transfer set is empty: {type(fit.sampler).__name__} made no rows and "
+                "no labeled rows join it (include_labeled=False, or no labels). Lower the "
+                "sampler's threshold, use another sampler or set include_labeled=True."
+            )
+        labeler = self._labeler(fit)
+        if self.streaming:
+            n_student_rows = len(fit.plan) + head_rows.shape[0]
+            info = f"{n_student_rows} rows x {self.n_passes} passes, streamed"
+            with self._stage("student fit", info):
+                stream_to_student(
+                    lambda rows, targets, head: self._partial_fit_student(
+                        fit, rows, targets, head
+                    ),
+                    fit.plan,
+                    labeler,
+                    head_rows,
+                    head_targets,
+                    n_passes=self.n_passes,
+                    batch_size=self.batch_size,
+                    n_jobs=self.n_jobs,
+                    rng=np.random.default_rng(rng.randint(np.iinfo(np.int32).max)),
+                    progress=self._progress("streaming", self.n_passes * n_student_rows),
+                )
+        else:
+            with self._stage("labeling", f"{len(fit.plan)} rows"):
+                X_student, targets = materialise(
+                    fit.plan,
+                    labeler,
+                    head_rows,
+                    head_targets,
+                    batch_size=self.batch_size,
+                    n_jobs=self.n_jobs,
+                    progress=self._progress("labeling", len(fit.plan)),
+                )
+            with self._stage("student fit", f"{X_student.shape[0]} rows"):
+                self._fit_student(fit, X_student, targets)
+        self._commit(fit)
+        return self
+
+    def _commit(self, fit):
+        """Make what the fit built the estimator's fitted attributes."""
+        self.teacher_ = fit.teacher
+        self.transfer_sampler_ = fit.sampler
+        self.student_ = fit.student
+        self.n_transfer_samples_ = len(fit.plan)
+        if fit.X is None:  # a data-free fit: the sampler defined the rows
+            self.n_features_in_ = fit.plan.n_features
+            self.__dict__.pop("feature_names_in_", None)
+
+    # ------------------------------------------------------------ task hooks
+    @abstractmethod
+    def _validate_fit_data(self, X, y):
+        """``(X, y, labeled)``: validated rows (or None), targets (or None), labeled mask."""
+
+    def _check_student_setup(self):
+        """Raise a clear error before any work when the student cannot be trained."""
+        if self.streaming and not callable(getattr(self.student, "partial_fit", None)):
+            raise ValueError(
+                f"streaming=True trains the student chunk by chunk with partial_fit, and "
+                f"{type(self.student).__name__} has no partial_fit. Use a student that has "
+                "one (SGDClassifier, SGDRegressor, MLPClassifier, MLPRegressor, "
+                "MultinomialNB, a skorch net, ...) or streaming=False."
+            )
+
+    def _teacher_data(self):
+        """Rows a trainable teacher sees: "auto" (all rows for semi-supervised ones)."""
+        return "auto"
+
+    def _task_setup(self, fit):
+        """Task state that depends on the fitted teacher (the classifier's classes)."""
+
+    @abstractmethod
+    def _sampler_y(self, y, labeled):
+        """What the sampler sees as ``y``: labels with ``-1`` for unlabeled rows."""
+
+    @abstractmethod
+    def _labeled_targets(self, fit, X_labeled, y_labeled, method):
+        """``(rows, targets)`` of the labeled rows that join the student's rows."""
+
+    @abstractmethod
+    def _labeler(self, fit):
+        """The picklable labeler that turns transfer rows into the student's targets."""
+
+    @abstractmethod
+    def _fit_student(self, fit, X, targets):
+        """Fit ``fit.student`` on all rows (labeled rows first) and their targets."""
+
+    def _partial_fit_student(self, fit, X, targets, head):
+        """One streamed ``partial_fit`` step on a chunk (``head``: its slice of labeled rows)."""
+        fit.student.partial_fit(X, targets, **self._partial_fit_params(fit.student))
+
+    # --------------------------------------------------------------- helpers
+    def _partial_fit_params(self, student):
+        """Keywords every streamed ``partial_fit`` call gets (the student's tag)."""
+        return dict(get_metamorph_tags(student).student.partial_fit_params)
+
+    def _sampler(self):
+        return self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
+
+    def _teacher_list(self):
+        return list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]
+
+    def _teacher_template(self):
+        if isinstance(self.teacher, list):
+            return self._ensemble_class(list(self.teacher))
+        return self.teacher
+
+    def _seeded(self, estimator, rng):
+        """Seed ``estimator``'s unseeded parts, only when the meta-estimator is seeded.
+
+        ``random_state=None`` keeps the sub-estimators' own (unseeded)
+        behaviour; parameters the user set are never changed.
+        """
+        if self.random_state is None:
+            return estimator
+        return seed_unseeded(estimator, rng)
+
+    def _stage(self, name, info):
+        return Stage(type(self).__name__, name, info, self.verbose)
+
+    def _progress(self, what, total):
+        return Progress(type(self).__name__, what, total, self.verbose)
+
+    def _parts(self):
+        """The teacher(s) and the student: what decides the NaN policy and the tags."""
+        return self._teacher_list() + [self.student]
+
+    def _finite_check(self):
+        """``ensure_all_finite``: NaN passes only if the teacher(s), student and sampler take it."""
+        parts = self._parts() + [self._sampler()]
+        allow_nan = all(get_tags(part).input_tags.allow_nan for part in parts)
+        return "allow-nan" if allow_nan else True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self._finite_check() == "allow-nan"
+        tags.input_tags.sparse = False
+        return tags
+
+    # ------------------------------------------------------------ predicting
+    def predict(self, X):
+        """Predict with the student.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The student's predictions: classes for a classifier, values for a
+            regressor.
+        """
+        X = self._validate_predict_input(X)
+        return self.student_.predict(X)
+
+    def fidelity(self, X):
+        """Agreement of the student with its teacher on ``X``.
+
+        For a classifier, the fraction of rows on which the student predicts
+        the teacher's class; for a regressor, the R² of the student's
+        predictions against the teacher's (averaged uniformly over outputs).
+        See :func:`skmetamorph.metrics.fidelity_score`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to compare on (held-out rows tell more than the training rows).
+
+        Returns
+        -------
+        fidelity : float
+            In [0, 1] for a classifier; at most 1 (a perfect copy) for a regressor.
+        """
+        X = self._validate_predict_input(X)
+        return fidelity_score(self.teacher_, self.student_, X)
+
+    def _validate_predict_input(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self,
+            X,
+            reset=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=self._finite_check(),
+        )
+
+
+def student_has(attr):
+    """For ``available_if``: the (fitted, else unfitted) student has ``attr``."""
+
+    def check(self):
+        student = getattr(self, "student_", self.student)
+        getattr(student, attr)  # raises AttributeError, which hides the method
+        return True
+
+    return check

@@ -1,0 +1,136 @@
+"""The pure maths of student targets: softmax, temperature, mixing, expansion, alignment.
+
+Functions of arrays only: no estimator is called, nothing is printed, no
+joblib. The labelers (:mod:`skmetamorph._labeling`) and the meta-estimators
+compose them.
+"""
+
+import numpy as np
+
+__all__ = ["align_proba", "expand_soft_targets", "mix_with_true_labels", "soften", "softmax"]
+
+
+def softmax(logits):
+    """Row-wise softmax in float64, stable for large logits."""
+    logits = np.asarray(logits, dtype=np.float64)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def soften(proba, temperature):
+    """Soft labels at a temperature: ``softmax(log(p) / T)``, i.e. ``p**(1/T)`` renormalised.
+
+    ``softmax(log(p) / T)`` equals ``softmax(z / T)`` for logits ``z`` (they
+    differ by a constant per row), so this serves sklearn and torch teachers
+    alike. Zero probabilities stay exactly zero at any temperature: the work is
+    done in log space with ``log(0) = -inf`` instead of clipping, which would
+    invent probability mass at high temperatures.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+        Teacher probabilities.
+    temperature : float > 0
+        ``T = 1`` returns ``proba`` unchanged; larger ``T`` flattens it.
+
+    Returns
+    -------
+    soft : ndarray of shape (n_samples, n_classes)
+        Rows summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph._targets import soften
+    >>> soften(np.array([[0.8, 0.2, 0.0]]), temperature=2.0).round(3)
+    array([[0.667, 0.333, 0.   ]])
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    if temperature == 1:
+        return proba / proba.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        logits = np.log(proba) / temperature
+    # The row maximum is finite (some class has p > 0), so subtracting it keeps
+    # exp() in range without turning -inf into NaN.
+    logits -= logits.max(axis=1, keepdims=True)
+    soft = np.exp(logits)
+    return soft / soft.sum(axis=1, keepdims=True)
+
+
+def mix_with_true_labels(soft, y_true_indices, alpha):
+    """Blend soft labels with one-hot true labels: ``alpha * onehot + (1 - alpha) * soft``.
+
+    Parameters
+    ----------
+    soft : ndarray of shape (n_samples, n_classes)
+        The teacher's soft labels on labeled rows.
+    y_true_indices : ndarray of shape (n_samples,)
+        Column index of each row's true class.
+    alpha : float in [0, 1]
+        Weight of the true label.
+
+    Returns
+    -------
+    targets : ndarray of shape (n_samples, n_classes)
+        Mixed targets, rows summing to one.
+    """
+    onehot = np.zeros_like(soft)
+    onehot[np.arange(len(y_true_indices)), y_true_indices] = 1.0
+    return alpha * onehot + (1.0 - alpha) * soft
+
+
+def expand_soft_targets(X, targets, min_weight):
+    """Repeat each row once per class, weighted by its probability, for hard-label students.
+
+    A student that only accepts hard ``y`` learns soft labels through
+    ``sample_weight``: row ``i`` appears once for each class ``k`` with weight
+    ``targets[i, k]``. For a gini or entropy tree this gives the same split
+    criteria as fitting the probability vectors themselves. Weights below
+    ``min_weight`` are dropped to keep the expanded set small, the row's most
+    probable class is always kept, and the remaining weights are renormalised
+    so that every row keeps a total weight of one.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Rows.
+    targets : ndarray of shape (n_samples, n_classes)
+        Probability targets.
+    min_weight : float
+        Drop class weights below this.
+
+    Returns
+    -------
+    X_expanded : ndarray of shape (n_expanded, n_features)
+        Repeated rows.
+    class_indices : ndarray of shape (n_expanded,)
+        Column of ``targets`` (class index) of each repeated row.
+    sample_weight : ndarray of shape (n_expanded,)
+        Weights, summing to one per original row.
+    """
+    keep = targets >= min_weight
+    keep[np.arange(targets.shape[0]), np.argmax(targets, axis=1)] = True
+    kept = np.where(keep, targets, 0.0)
+    kept /= kept.sum(axis=1, keepdims=True)
+    rows, class_indices = np.nonzero(keep)
+    return X[rows], class_indices, kept[rows, class_indices]
+
+
+def align_proba(proba, source_classes, target_classes):
+    """Reorder and pad probability columns from ``source_classes`` to ``target_classes``.
+
+    Classes the source never saw get probability 0. A source class missing from
+    ``target_classes`` is an error: its probability mass would be lost silently.
+    """
+    source_classes = np.asarray(source_classes)
+    if proba.shape[1] == len(target_classes) and np.array_equal(source_classes, target_classes):
+        return proba
+    positions = np.searchsorted(target_classes, source_classes)
+    positions = np.clip(positions, 0, len(target_classes) - 1)
+    if not np.array_equal(np.asarray(target_classes)[positions], source_classes):
+        unknown = sorted(set(source_classes.tolist()) - set(np.asarray(target_classes).tolist()))
+        raise ValueError(f"The teacher predicts classes {unknown} that are not in classes_.")
+    aligned = np.zeros((proba.shape[0], len(target_classes)), dtype=proba.dtype)
+    aligned[:, positions] = proba
+    return aligned
