@@ -247,7 +247,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 f"streaming=True trains the student chunk by chunk with partial_fit, and "
                 f"{type(self.student).__name__} has no partial_fit. Use a student that has "
                 "one (SGDClassifier, SGDRegressor, MLPClassifier, MLPRegressor, "
-                "MultinomialNB, a skorch net, ...) or streaming=False."
+                "MultinomialNB, skmetamorph.torch.TorchClassifier, ...) or streaming=False."
             )
 
     def _teacher_data(self):

@@ -96,13 +96,14 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         calling ``fit`` on the whole transfer set, which is then never held in
         memory: its size can exceed the machine's memory. The student must
         have ``partial_fit`` (``SGDClassifier``, ``MLPClassifier``,
-        ``MultinomialNB``, skorch nets, ...); it gets ``classes=classes_``.
+        ``MultinomialNB``, :class:`~skmetamorph.torch.TorchClassifier`, ...); it gets
+        ``classes=classes_``.
         With ``labels="soft"`` a scikit-learn student learns through
         ``sample_weight`` (its ``partial_fit`` must take it) and a student
         with the ``student.soft_targets`` tag (such as
         :class:`skmetamorph.torch.TorchClassifier`) from the probabilities.
         A student's ``student.partial_fit_params`` tag is passed to every
-        call (a skorch net trains one epoch per chunk).
+        call (a neural net of :mod:`skmetamorph.torch` trains one epoch per chunk).
     n_passes : int, default=1
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows. Every pass makes and labels the chunks again

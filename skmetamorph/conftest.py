@@ -1,20 +1,14 @@
 """pytest setup for the doctests in the package (as sklearn/conftest.py does).
 
-The torch glue is optional: without torch its docstring examples cannot run,
-so the module is left out of doctest collection instead of failing to import.
+The torch subpackage is optional: without its dependencies its docstring
+examples cannot run, so it is left out of doctest collection instead of
+failing to import. Its own conftest sets up torch for its doctests.
 """
 
-import importlib.util
+import importlib
 
 collect_ignore = []
-if importlib.util.find_spec("torch") is None or importlib.util.find_spec("skorch") is None:
-    collect_ignore.append("torch.py")
-
-
-def pytest_configure(config):
-    """One torch thread for the doctests: two threads on a busy 2-core machine
-    make the small nets of the examples many times slower, not faster."""
-    if "torch.py" not in collect_ignore:
-        import torch
-
-        torch.set_num_threads(1)
+try:
+    importlib.import_module("skmetamorph.torch")
+except ImportError:  # the optional dependencies are missing
+    collect_ignore.append("torch")

@@ -92,8 +92,8 @@ class StudentTags:
         (Hinton et al. 2015).
     partial_fit_params : dict, default={}
         Keywords added to every ``partial_fit`` call of a streamed fit (a
-        skorch net gets ``epochs=1``: a pass over the transfer set is the
-        epoch, not each chunk).
+        neural net of :mod:`skmetamorph.torch` gets ``epochs=1``: a pass over
+        the transfer set is the epoch, not each chunk).
     """
 
     soft_targets: bool = False
