@@ -23,7 +23,7 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -94,6 +94,47 @@ def accepts_parameter(method, name):
     )
 
 
+#: numpydoc entries of the parameters and attributes both meta-estimators
+#: share, written once; each class docstring takes them as ``%(name)s``.
+SHARED_DOCS = {
+    "n_jobs": """n_jobs : int, default=None
+        Number of chunks made and labeled in parallel through joblib. ``None``
+        means 1 unless in a :func:`joblib.parallel_backend` context; under
+        ``parallel_backend("dask")`` the chunks run on a Dask cluster.""",
+    "random_state": """random_state : int, RandomState instance or None, default=None
+        Seeds the transfer sampler and every ``random_state`` parameter of the
+        teacher and student that is left at ``None``, so that the same seed
+        gives the same model. Parameters the user set are never changed.""",
+    "verbose": """verbose : int, default=0
+        1 prints each stage (teacher fit, generation, labeling, student fit)
+        with its size and time, and progress lines (rows done, rate, ETA) of
+        the labeling and streaming loops, one per further tenth of the work
+        at most every 5 seconds. 2 prints progress after every chunk (at most
+        twice a second).""",
+    "transfer_sampler_": """transfer_sampler_ : BaseTransferSampler
+        The sampler that made the transfer set.""",
+    "student_": """student_ : estimator
+        The fitted student.""",
+    "n_transfer_samples_": """n_transfer_samples_ : int
+        Number of rows the sampler made (labeled rows not counted).""",
+    "feature_names_in_": """feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.""",
+    "batch_size": """batch_size : int, default=10000
+        The transfer set is made and labeled in chunks of this many rows, so
+        the memory used beyond the transfer set itself stays bounded. Samplers
+        that make rows chunk by chunk (MUNGE, noise, uniform, KDE, GMM, pool,
+        Sobol, Halton, union) make the same rows whatever ``batch_size`` and
+        ``n_jobs``.""",
+}
+
+
+def with_shared_docs(cls):
+    """Class decorator: fill the ``%(name)s`` entries of the docstring from SHARED_DOCS."""
+    if cls.__doc__:  # None under python -OO
+        cls.__doc__ = cls.__doc__ % SHARED_DOCS
+    return cls
+
+
 class _Fit:
     """What one fit builds, kept apart from the estimator until the fit succeeded.
 
@@ -128,7 +169,6 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     #: The class that a list of teachers becomes (set by each task).
     _ensemble_class = None
 
-    @abstractmethod
     def __init__(
         self,
         teacher,
@@ -155,8 +195,36 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self.verbose = verbose
 
     # ----------------------------------------------------------- the template
-    def _fit(self, X, y):
-        """validate -> teacher -> plan -> label -> student; attributes set at the end."""
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X=None, y=None):
+        """Fit the teacher, make and label the transfer set, fit the student.
+
+        The steps: validate the input, fit the teacher (on the labeled rows,
+        or on all rows for a semi-supervised teacher; a frozen teacher as it
+        is), let the sampler plan the transfer set, label it with the teacher
+        chunk by chunk, and fit the student (or stream the chunks into its
+        ``partial_fit``). The fitted attributes are set only once every step
+        succeeded.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), default=None
+            Training rows, labeled and unlabeled. ``None`` only for a
+            regressor whose teacher needs no data and whose sampler defines
+            the input domain.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Targets. A classifier's labels mark an unlabeled row with ``-1``
+            (scikit-learn's semi-supervised convention); a regressor's
+            targets with NaN (in every output). Unlabeled rows are seen by
+            semi-supervised teachers and by samplers that draw from the pool.
+            ``None`` (every row unlabeled) only for a regressor whose teacher
+            needs no data.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
         X, y, labeled = self._validate_fit_data(X, y)
         self._check_student_setup()
         rng = check_random_state(self.random_state)

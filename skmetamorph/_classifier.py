@@ -8,14 +8,14 @@ itself is :class:`~skmetamorph._base.BaseMetamorphosis`.
 from numbers import Real
 
 import numpy as np
-from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.base import ClassifierMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
-from ._base import BaseMetamorphosis, accepts_parameter, student_has
+from ._base import BaseMetamorphosis, with_shared_docs, accepts_parameter, student_has
 from ._labeling import HardLabeler, SoftLabeler, teacher_proba
 from ._targets import align_proba, expand_soft_targets, mix_with_true_labels, soften
 from ._teachers import TeacherEnsemble
@@ -25,6 +25,7 @@ from .utils._tags import get_metamorph_tags
 __all__ = ["MetamorphosisClassifier"]
 
 
+@with_shared_docs
 class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     """Turn a teacher classifier into a student classifier through a transfer set.
 
@@ -79,64 +80,43 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     min_soft_weight : float in [0, 1), default=0.01
         With soft labels for a hard-label student, a class whose probability
         is below this is not repeated for a row (that row's other weights are
-        renormalised). 0.01 drops less than 1% of a row's mass per class and
+        renormalised). 0.01 drops less than 1%% of a row's mass per class and
         keeps the expanded transfer set to a few rows per original row.
-    batch_size : int, default=10000
-        The transfer set is made and labeled in chunks of this many rows, so
-        the memory used beyond the transfer set itself stays bounded. Samplers
-        that make rows chunk by chunk (MUNGE, noise, uniform, KDE, GMM, pool,
-        Sobol, Halton, union) make the same rows whatever ``batch_size`` and
-        ``n_jobs``.
-    n_jobs : int, default=None
-        Number of chunks made and labeled in parallel through joblib. ``None``
-        means 1 unless in a :func:`joblib.parallel_backend` context; under
-        ``parallel_backend("dask")`` the chunks run on a Dask cluster.
+    %(batch_size)s
+    %(n_jobs)s
     streaming : bool, default=False
         Train the student chunk by chunk with its ``partial_fit`` instead of
         calling ``fit`` on the whole transfer set, which is then never held in
         memory: its size can exceed the machine's memory. The student must
         have ``partial_fit`` (``SGDClassifier``, ``MLPClassifier``,
-        ``MultinomialNB``, :class:`~skmetamorph.torch.TorchClassifier`, ...); it gets
-        ``classes=classes_``.
-        With ``labels="soft"`` a scikit-learn student learns through
-        ``sample_weight`` (its ``partial_fit`` must take it) and a student
-        with the ``student.soft_targets`` tag (such as
+        ``MultinomialNB``, :class:`~skmetamorph.torch.TorchClassifier`, ...);
+        it gets ``classes=classes_``. With ``labels="soft"`` a scikit-learn
+        student learns through ``sample_weight`` (its ``partial_fit`` must
+        take it) and a student with the ``student.soft_targets`` tag (such as
         :class:`skmetamorph.torch.TorchClassifier`) from the probabilities.
         A student's ``student.partial_fit_params`` tag is passed to every
-        call (a neural net of :mod:`skmetamorph.torch` trains one epoch per chunk).
+        call (a net of :mod:`skmetamorph.torch` trains one epoch per chunk).
     n_passes : int, default=1
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows. Every pass makes and labels the chunks again
         (the same rows, in a new order), so the teacher labels ``n_passes``
         times as many rows. Ignored otherwise.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the transfer sampler and every ``random_state`` parameter of the
-        teacher and student that is left at ``None``, so that the same seed
-        gives the same model. Parameters the user set are never changed.
-    verbose : int, default=0
-        1 prints each stage (teacher fit, generation, labeling, student fit)
-        with its size and time, and progress lines (rows done, rate, ETA) of
-        the labeling and streaming loops, one per further tenth of the work
-        at most every 5 seconds. 2 prints progress after every chunk (at most
-        twice a second).
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
-    teacher_ : estimator
+    teacher_ : classifier
         The fitted teacher (a :class:`~skmetamorph.TeacherEnsemble` for a list).
-    transfer_sampler_ : BaseTransferSampler
-        The sampler that made the transfer set.
-    student_ : estimator
-        The fitted student.
+    %(transfer_sampler_)s
+    %(student_)s
     classes_ : ndarray of shape (n_classes,)
         Classes of the labeled rows, plus any further class a pre-trained
         teacher knows.
-    n_transfer_samples_ : int
-        Number of rows the sampler made (labeled rows not counted).
+    %(n_transfer_samples_)s
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    %(feature_names_in_)s
 
     See Also
     --------
@@ -177,6 +157,9 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     >>> tree.fit(X_mnist, y_with_minus_one).score(X_test, y_test)  # doctest: +SKIP
     0.900...
     """
+
+    #: What a list of teachers becomes.
+    _ensemble_class = TeacherEnsemble
 
     _parameter_constraints = {
         **BaseMetamorphosis._parameter_constraints,
@@ -224,30 +207,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         self.teacher_data = teacher_data
         self.min_soft_weight = min_soft_weight
 
-    # ------------------------------------------------------------------ fit
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
-        """Fit the teacher, make and label the transfer set, fit the student.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows, labeled and unlabeled.
-        y : array-like of shape (n_samples,)
-            Labels; ``-1`` marks an unlabeled row (scikit-learn's
-            semi-supervised convention). Unlabeled rows are seen by
-            semi-supervised teachers and by samplers that draw from the pool.
-
-        Returns
-        -------
-        self : MetamorphosisClassifier
-            The fitted estimator.
-        """
-        return self._fit(X, y)
-
     # ------------------------------------------------------------ task hooks
-    _ensemble_class = TeacherEnsemble
-
     def _validate_fit_data(self, X, y):
         X, y = validate_data(
             self,

@@ -8,12 +8,12 @@ Only what regression needs lives here: NaN-marked targets, multi-output
 import warnings
 
 import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-from ._base import BaseMetamorphosis
+from ._base import BaseMetamorphosis, with_shared_docs
 from ._labeling import RegressionLabeler
 from ._teachers import TeacherEnsembleRegressor, needs_no_data
 from .utils._tags import get_metamorph_tags
@@ -21,6 +21,7 @@ from .utils._tags import get_metamorph_tags
 __all__ = ["MetamorphosisRegressor"]
 
 
+@with_shared_docs
 class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     """Turn a teacher regressor, function or simulation into a student regressor.
 
@@ -57,13 +58,8 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     include_labeled : bool, default=True
         Whether the labeled rows join the transfer set with their true
         targets.
-    batch_size : int, default=10000
-        The transfer set is made and labeled in chunks of this many rows, so
-        the memory used beyond the transfer set itself stays bounded.
-    n_jobs : int, default=None
-        Number of chunks made and labeled in parallel through joblib. ``None``
-        means 1 unless in a :func:`joblib.parallel_backend` context; under
-        ``parallel_backend("dask")`` the chunks run on a Dask cluster.
+    %(batch_size)s
+    %(n_jobs)s
     streaming : bool, default=False
         Train the student chunk by chunk with its ``partial_fit``
         (``SGDRegressor``, ``MLPRegressor``, ...) instead of ``fit`` on the
@@ -72,34 +68,22 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows; each pass makes and labels the same rows again,
         in a new order. Ignored otherwise.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the transfer sampler and every ``random_state`` parameter of the
-        teacher and student that is left at ``None``. Parameters the user set
-        are never changed.
-    verbose : int, default=0
-        1 prints each stage (teacher fit, generation, labeling, student fit)
-        with its size and time, and progress lines (rows done, rate, ETA) of
-        the labeling and streaming loops, one per further tenth of the work
-        at most every 5 seconds. 2 prints progress after every chunk (at most
-        twice a second).
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
-    teacher_ : estimator
+    teacher_ : regressor
         The fitted teacher (for a list, a
         :class:`~skmetamorph.TeacherEnsembleRegressor` whose ``predict``
         averages the fitted members in its ``teachers_``).
-    transfer_sampler_ : BaseTransferSampler
-        The sampler that made the transfer set.
-    student_ : estimator
-        The fitted student.
-    n_transfer_samples_ : int
-        Number of rows the sampler made (labeled rows not counted).
+    %(transfer_sampler_)s
+    %(student_)s
+    %(n_transfer_samples_)s
     n_features_in_ : int
         Number of features seen during fit (from the sampler's rows when
         fitted without ``X``).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
+    %(feature_names_in_)s
 
     See Also
     --------
@@ -145,59 +129,15 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     (2, True)
     """
 
-    _parameter_constraints = dict(BaseMetamorphosis._parameter_constraints)
-
-    def __init__(
-        self,
-        teacher,
-        student,
-        transfer_sampler=None,
-        *,
-        include_labeled=True,
-        batch_size=10_000,
-        n_jobs=None,
-        streaming=False,
-        n_passes=1,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            teacher,
-            student,
-            transfer_sampler,
-            include_labeled=include_labeled,
-            batch_size=batch_size,
-            n_jobs=n_jobs,
-            streaming=streaming,
-            n_passes=n_passes,
-            random_state=random_state,
-            verbose=verbose,
-        )
-
-    # ------------------------------------------------------------------ fit
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X=None, y=None):
-        """Fit the teacher, make and label the transfer set, fit the student.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), default=None
-            Training rows, labeled and unlabeled. ``None`` only with a teacher
-            that needs no data and a sampler that defines the input domain.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
-            Targets; NaN marks an unlabeled row. ``None`` (all rows unlabeled)
-            only with a teacher that needs no data.
-
-        Returns
-        -------
-        self : MetamorphosisRegressor
-            The fitted estimator.
-        """
-        return self._fit(X, y)
-
-    # ------------------------------------------------------------ task hooks
+    #: What a list of teachers becomes.
     _ensemble_class = TeacherEnsembleRegressor
 
+    _parameter_constraints = dict(BaseMetamorphosis._parameter_constraints)
+
+    # The parameters are the shared ones: BaseMetamorphosis.__init__ is this
+    # class's constructor (get_params reads its signature).
+
+    # ------------------------------------------------------------ task hooks
     def _sampler_y(self, y, labeled):
         # Samplers see a 1d marker (-1 unlabeled, 0 labeled): regression
         # targets are not classes.
