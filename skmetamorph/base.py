@@ -193,11 +193,32 @@ class SamplerPlan(TransferPlan):
             )
         return rows
 
+    def materialise(self):
+        """All rows of the transfer set in one array, made block by block.
+
+        The same rows as ``rows(0, n_samples)`` (they do not depend on the
+        cutting), but a block's temporaries stay small and in cache, which
+        makes large sets about twice as fast.
+
+        Returns
+        -------
+        rows : ndarray of shape (n_samples, n_features)
+            The rows.
+        """
+        out = np.empty((self.n_samples, self.n_features), dtype=self.dtype)
+        for start, stop in batch_ranges(self.n_samples, _MATERIALISE_BLOCK_ROWS):
+            out[start:stop] = self.rows(start, stop)
+        return out
+
     def __sizeof__(self):
         # dask's joblib backend sends an argument to the workers once per fit
         # (instead of with every chunk) when dask.sizeof says it is large; the
         # default, sys.getsizeof, would not count the arrays of the state.
         return object.__sizeof__(self) + _nbytes(self.state)
+
+
+#: Rows per block when a plan is made whole (a few hundred KiB per temporary).
+_MATERIALISE_BLOCK_ROWS = 4096
 
 
 def _nbytes(obj):
