@@ -261,10 +261,11 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         method = "partial_fit" if self.streaming else "fit"
         if not accepts_parameter(getattr(self.student, method), "sample_weight"):
             raise ValueError(
-                f"labels='soft' repeats each row per class, weighted by its probability "
-                f"through sample_weight, and {type(self.student).__name__}.{method} has no "
-                "sample_weight. Use labels='hard', a student whose "
-                f"{method} takes sample_weight, or one with the student.soft_targets tag."
+                f"labels='soft' needs a student whose {method} accepts sample_weight (each "
+                f"row is repeated per class, weighted by its probability); "
+                f"{type(self.student).__name__}.{method} has no sample_weight. Use "
+                "labels='hard', or a student that takes sample_weight or has the "
+                "student.soft_targets tag (see skmetamorph.utils.StudentTags)."
             )
 
     def _classes(self, teacher, y_labeled):

@@ -33,7 +33,6 @@ __all__ = [
     "ArrayPlan",
     "BaseTransferSampler",
     "ChunkedTransferSampler",
-    "N_SAMPLES_CONSTRAINT",
     "SamplerPlan",
     "TransferPlan",
     "UNLABELED",
