@@ -1,13 +1,14 @@
 """Boundary-focused sampling: more rows where the teacher is uncertain."""
 
 import math
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from .._engine import map_chunks
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
 from ._munge import MUNGE
 
@@ -151,12 +152,14 @@ class BoundarySampler(BaseTransferSampler):
         n_out = self._resolve_n_samples(X.shape[0])
         self.n_candidates_ = math.ceil(self.n_candidates * n_out)
         candidates = self._candidates(X, y, teacher, rng)
-        scores = np.concatenate(
-            [
-                teacher_uncertainty(teacher, candidates[batch], self.uncertainty)
-                for batch in gen_batches(candidates.shape[0], self.batch_size)
-            ]
+        scores = map_chunks(
+            partial(teacher_uncertainty, teacher, kind=self.uncertainty),
+            candidates,
+            self.batch_size,
+            1,
         )
+        if scores is None:  # no candidates
+            scores = np.empty(0)
         keep = _select(scores, n_out, self.focus, rng)
         self.uncertainty_ = scores[keep]
         return candidates[keep]

@@ -1,5 +1,6 @@
 """Self-training selection: the unlabeled rows the teacher is confident about."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -96,6 +97,9 @@ class ConfidenceSampler(BaseTransferSampler):
     def _confidence(self, teacher, X_pool):
         if X_pool.shape[0] == 0:
             return np.empty(0)
-        return map_chunks(
-            lambda rows: np.max(teacher.predict_proba(rows), axis=1), X_pool, self.batch_size, 1
-        )
+        return map_chunks(partial(_max_proba, teacher), X_pool, self.batch_size, 1)
+
+
+def _max_proba(teacher, rows):
+    """The teacher's largest class probability on each row."""
+    return np.max(teacher.predict_proba(rows), axis=1)
