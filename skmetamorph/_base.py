@@ -159,7 +159,12 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         "transfer_sampler": [HasMethods(["fit_generate"]), None],
         "include_labeled": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_jobs": [Integral, None],
+        # n_jobs=0 means nothing in joblib: rejected here, whatever the chunks.
+        "n_jobs": [
+            Interval(Integral, None, -1, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "streaming": ["boolean"],
         "n_passes": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -225,6 +230,20 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
+        # validate_data sets n_features_in_ (and feature_names_in_) before any
+        # work: a fit that fails puts back what the last good fit left.
+        previous = {key: self.__dict__[key] for key in _INPUT_ATTRIBUTES if key in self.__dict__}
+        try:
+            return self._fit(X, y)
+        except BaseException:  # KeyboardInterrupt too: nothing half-fitted stays
+            for key in _INPUT_ATTRIBUTES:
+                self.__dict__.pop(key, None)
+            self.__dict__.update(previous)
+            raise
+
+    def _fit(self, X, y):
+        """The template: validate, teacher, plan, label, student, commit."""
+        self._check_kinds()
         X, y, labeled = self._validate_fit_data(X, y)
         self._check_student_setup()
         rng = check_random_state(self.random_state)
@@ -233,15 +252,19 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
         with self._stage("teacher fit", f"{n_labeled} labeled of {n_rows} rows"):
             teacher = self._seeded(clone(self._teacher_template()), rng)
-            fit.teacher = fit_teacher(teacher, X, y, labeled, self._teacher_data())
+            fit.teacher = fit_teacher(
+                teacher, X, self._teacher_y(y, labeled), labeled, self._teacher_data()
+            )
         self._task_setup(fit)
 
-        fit.sampler = self._seeded(clone(self._sampler()), rng)
+        # safe=False: a duck-typed sampler (fit_generate only, no get_params)
+        # is deep-copied instead of cloned.
+        fit.sampler = self._seeded(clone(self._sampler(), safe=False), rng)
         with self._stage("generation", "") as stage:
             # The sampler's one-off work; the rows themselves are made chunk by
             # chunk below, with their labels, where the sampler can.
             fit.plan = transfer_plan(
-                fit.sampler, X, self._sampler_y(y, labeled), teacher=fit.teacher
+                fit.sampler, X, self._sampler_y(fit), teacher=fit.teacher
             )
             stage["info"] = f"{len(fit.plan)} transfer rows"
 
@@ -318,15 +341,22 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 "MultinomialNB, skmetamorph.torch.TorchClassifier, ...) or streaming=False."
             )
 
+    def _check_kinds(self):
+        """Raise when the teacher or student declares the wrong kind (classifier/regressor)."""
+
     def _teacher_data(self):
         """Rows a trainable teacher sees: "auto" (all rows for semi-supervised ones)."""
         return "auto"
+
+    def _teacher_y(self, y, labeled):
+        """The targets a teacher is fitted with (the task's unlabeled marker as it expects)."""
+        return y
 
     def _task_setup(self, fit):
         """Task state that depends on the fitted teacher (the classifier's classes)."""
 
     @abstractmethod
-    def _sampler_y(self, y, labeled):
+    def _sampler_y(self, fit):
         """What the sampler sees as ``y``: labels with ``-1`` for unlabeled rows."""
 
     @abstractmethod
@@ -384,7 +414,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     def _finite_check(self):
         """``ensure_all_finite``: NaN passes only if the teacher(s), student and sampler take it."""
         parts = self._parts() + [self._sampler()]
-        allow_nan = all(get_tags(part).input_tags.allow_nan for part in parts)
+        allow_nan = all(_allows_nan(part) for part in parts)
         return "allow-nan" if allow_nan else True
 
     def __sklearn_tags__(self):
@@ -441,6 +471,18 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             dtype=[np.float64, np.float32],
             ensure_all_finite=self._finite_check(),
         )
+
+
+#: Attributes that input validation sets on the estimator before the fit's work.
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+
+
+def _allows_nan(estimator):
+    """Whether an estimator takes NaN in X (a duck-typed one without tags: no)."""
+    try:
+        return get_tags(estimator).input_tags.allow_nan
+    except AttributeError:  # no __sklearn_tags__: a duck-typed sampler or estimator
+        return False
 
 
 def student_has(attr):

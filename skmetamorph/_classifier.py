@@ -5,10 +5,10 @@ how soft labels reach each kind of student, ``predict_proba``. The pipeline
 itself is :class:`~skmetamorph._base.BaseMetamorphosis`.
 """
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -18,8 +18,8 @@ from sklearn.utils.validation import has_fit_parameter, validate_data
 from ._base import BaseMetamorphosis, with_shared_docs, accepts_parameter, student_has
 from ._labeling import HardLabeler, SoftLabeler, teacher_proba
 from ._targets import align_proba, expand_soft_targets, mix_with_true_labels, soften
-from ._teachers import TeacherEnsemble
-from .base import unlabeled_mask
+from ._teachers import TeacherEnsemble, needs_no_data
+from .base import UNLABELED, unlabeled_mask
 from .utils._tags import get_metamorph_tags
 
 __all__ = ["MetamorphosisClassifier"]
@@ -77,6 +77,13 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         ``LabelPropagation``, ``LabelSpreading``, or an estimator whose tag
         ``teacher.semi_supervised`` is set, see :mod:`skmetamorph.utils`),
         else ``"labeled"``.
+    unlabeled_marker : int, str or None, default=-1
+        The value of ``y`` that marks an unlabeled row. The default follows
+        scikit-learn's semi-supervised estimators; if ``-1`` is a real class
+        of your data, choose another marker (or None: every row is labeled).
+        Semi-supervised teachers always get ``-1`` (their own convention);
+        with another marker, samplers see ``y`` as class indices into
+        ``classes_`` with ``-1`` for unlabeled rows.
     min_soft_weight : float in [0, 1), default=0.01
         With soft labels for a hard-label student, a class whose probability
         is below this is not repeated for a row (that row's other weights are
@@ -168,6 +175,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "teacher_data": [StrOptions({"auto", "labeled", "all"})],
         "min_soft_weight": [Interval(Real, 0, 1, closed="left")],
+        "unlabeled_marker": [Integral, str, None],
     }
 
     def __init__(
@@ -181,6 +189,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         alpha=1.0,
         include_labeled=True,
         teacher_data="auto",
+        unlabeled_marker=-1,
         min_soft_weight=0.01,
         batch_size=10_000,
         n_jobs=None,
@@ -205,10 +214,23 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         self.temperature = temperature
         self.alpha = alpha
         self.teacher_data = teacher_data
+        self.unlabeled_marker = unlabeled_marker
         self.min_soft_weight = min_soft_weight
 
     # ------------------------------------------------------------ task hooks
     def _validate_fit_data(self, X, y):
+        data_free = needs_no_data(self.teacher)
+        if y is None:
+            if not data_free:
+                raise ValueError(
+                    f"{type(self).__name__} requires y to be passed, but the target y is "
+                    "None. Only a teacher that needs no data (FrozenEstimator(fitted), "
+                    "FunctionTeacher(task='classification', classes=...)) can do without."
+                )
+            X = validate_data(
+                self, X, dtype=[np.float64, np.float32], ensure_all_finite=self._finite_check()
+            )
+            return X, None, np.zeros(X.shape[0], dtype=bool)
         X, y = validate_data(
             self,
             X,
@@ -216,36 +238,124 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             dtype=[np.float64, np.float32],
             ensure_all_finite=self._finite_check(),
         )
-        labeled = ~unlabeled_mask(y)
-        self._check_labels(y[labeled])
+        labeled = ~unlabeled_mask(y, self.unlabeled_marker)
+        self._check_labels(y, labeled, data_free)
         return X, y, labeled
 
     def _check_student_setup(self):
         super()._check_student_setup()
         self._check_soft_label_support()
 
+    def _check_kinds(self):
+        # A declared regressor cannot be a classifier's teacher or student;
+        # estimators that declare no type (duck-typed) are trusted.
+        for role, estimator in [("student", self.student)] + [
+            ("teacher", teacher) for teacher in self._teacher_list()
+        ]:
+            if is_regressor(estimator):
+                raise ValueError(
+                    f"MetamorphosisClassifier needs a classifier as its {role}; "
+                    f"{type(estimator).__name__} is a regressor. Use MetamorphosisRegressor "
+                    "for regression, or a classifier."
+                )
+
     def _teacher_data(self):
         return self.teacher_data
 
-    def _task_setup(self, fit):
-        fit.classes = self._classes(fit.teacher, fit.y[fit.labeled])
-
-    def _sampler_y(self, y, labeled):
-        return y
-
-    def _check_labels(self, y_labeled):
-        if y_labeled.shape[0] == 0:
+    def _teacher_y(self, y, labeled):
+        # Semi-supervised teachers read -1 as "unlabeled", whatever our marker.
+        if y is None or self.unlabeled_marker == UNLABELED or labeled.all():
+            return y
+        if unlabeled_mask(y[labeled]).any():
             raise ValueError(
-                "All rows are unlabeled (y == -1): the teacher needs labeled rows to learn "
-                "from. Pass a pre-trained teacher as FrozenEstimator(teacher) together with "
-                "some labeled rows."
+                "-1 is a class of the labeled rows, but teachers that learn from unlabeled "
+                "rows read -1 as 'unlabeled' (scikit-learn's convention); map the classes "
+                "to other values, or use teacher_data='labeled'."
             )
+        y_teacher = y.astype(object) if y.dtype.kind in "US" else y.copy()
+        y_teacher[~labeled] = UNLABELED
+        return y_teacher
+
+    def _task_setup(self, fit):
+        y_labeled = None if fit.y is None else fit.y[fit.labeled]
+        self._check_fitted_teacher(fit.teacher, y_labeled)
+        fit.classes = self._classes(fit.teacher, y_labeled)
+
+    def _sampler_y(self, fit):
+        if fit.y is None or self.unlabeled_marker == UNLABELED:
+            return fit.y
+        # Another marker: the samplers' -1 convention on class indices.
+        encoded = np.full(fit.y.shape[0], UNLABELED, dtype=np.intp)
+        encoded[fit.labeled] = np.searchsorted(fit.classes, fit.y[fit.labeled])
+        return encoded
+
+    def _check_labels(self, y, labeled, data_free):
+        y_labeled = y[labeled]
+        marker = self.unlabeled_marker
+        if y_labeled.shape[0] == 0 and not data_free:
+            raise ValueError(
+                f"All rows are unlabeled (y == {marker!r}): the teacher needs labeled rows "
+                "to learn from. Pass a pre-trained teacher as FrozenEstimator(teacher), or "
+                "a FunctionTeacher(task='classification', classes=...), to fit without "
+                "labels."
+            )
+        if y_labeled.shape[0] == 0:
+            return
         check_classification_targets(y_labeled)
-        if np.unique(y_labeled).shape[0] < 2 and not isinstance(self.teacher, FrozenEstimator):
+        n_classes = np.unique(y_labeled).shape[0]
+        if n_classes < 2 and not data_free:
+            hint = ""
+            if (~labeled).any():
+                hint = (
+                    f" {int((~labeled).sum())} rows have y == {marker!r}, which marks them "
+                    "unlabeled (unlabeled_marker); if it is a real class, set "
+                    "unlabeled_marker to another value or None."
+                )
             raise ValueError(
                 "The labeled rows contain only one class; a classifier needs at least two "
-                f"classes (got {np.unique(y_labeled).tolist()})."
+                f"classes (got {np.unique(y_labeled).tolist()}).{hint}"
             )
+
+    def _check_fitted_teacher(self, teacher, y_labeled):
+        """Catch a fitted teacher that cannot label for these classes."""
+        teacher_classes = getattr(teacher, "classes_", None)
+        if teacher_classes is None:
+            return
+        teacher_classes = np.asarray(teacher_classes)
+        name = type(teacher).__name__
+        if self.teacher_data == "all" or y_labeled is None:
+            learned_marker = unlabeled_mask(teacher_classes, UNLABELED).any() and not (
+                y_labeled is not None and unlabeled_mask(y_labeled, UNLABELED).any()
+            )
+            if learned_marker and y_labeled is not None:
+                raise ValueError(
+                    f"The teacher {name} learned -1 as a class: teacher_data='all' gave it "
+                    "the unlabeled rows, and it is not semi-supervised. Use "
+                    "teacher_data='auto' or 'labeled', or a semi-supervised teacher."
+                )
+        if y_labeled is not None and y_labeled.size:
+            text_y = np.asarray(y_labeled).dtype.kind in "USO" and isinstance(
+                np.asarray(y_labeled).ravel()[0], str
+            )
+            text_teacher = teacher_classes.dtype.kind in "USO" and isinstance(
+                teacher_classes.ravel()[0], str
+            )
+            if text_y != text_teacher:
+                raise ValueError(
+                    f"The teacher {name} has classes {teacher_classes.tolist()[:5]} but y has "
+                    f"labels like {np.asarray(y_labeled).ravel()[:3].tolist()}: one holds "
+                    "strings, the other numbers. Give y the teacher's class labels."
+                )
+        distributions = getattr(teacher, "label_distributions_", None)
+        if distributions is not None:
+            unreached = ~np.isfinite(np.asarray(distributions, dtype=float)).all(axis=1)
+            if unreached.any():
+                raise ValueError(
+                    f"The teacher {name} left {int(unreached.sum())} of {len(unreached)} "
+                    "training rows without a label distribution (NaN): they are not "
+                    "connected to any labeled row (kernel='knn' with few labels). Raise "
+                    "n_neighbors, label more rows, or use kernel='rbf'."
+                )
 
     def _check_soft_label_support(self):
         if self.labels != "soft":
@@ -269,18 +379,26 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             )
 
     def _classes(self, teacher, y_labeled):
-        # A pre-trained teacher may know classes that the few labeled rows lack;
-        # keeping them loses nothing and lets the student predict them.
-        classes = np.unique(y_labeled)
+        # A pre-trained teacher (or a function) may know classes that the few
+        # labeled rows lack; keeping them loses nothing and lets the student
+        # predict them.
         teacher_classes = getattr(teacher, "classes_", None)
-        if teacher_classes is not None and isinstance(self.teacher, FrozenEstimator):
+        if y_labeled is None or y_labeled.size == 0:
+            if teacher_classes is None:
+                raise ValueError(
+                    f"Without labeled rows the classes come from the teacher, and "
+                    f"{type(teacher).__name__} has no classes_."
+                )
+            return np.unique(np.asarray(teacher_classes))
+        classes = np.unique(y_labeled)
+        if teacher_classes is not None and needs_no_data(self.teacher):
             classes = np.unique(np.concatenate([classes, np.asarray(teacher_classes)]))
         return classes
 
     def _labeler(self, fit):
         """Targets of a chunk of transfer rows: the teacher's classes or soft labels."""
         if self.labels == "hard":
-            return HardLabeler(fit.teacher)
+            return HardLabeler(fit.teacher, fit.classes)
         return SoftLabeler(fit.teacher, fit.classes, self.temperature)
 
     def _labeled_targets(self, fit, X_labeled, y_labeled, method):

@@ -4,6 +4,12 @@ A labeler is what the engine sends to the joblib workers with each chunk (or
 once per fit, under Dask): it holds the fitted teacher and what the targets
 need (classes, temperature, the shape of the outputs), and turns rows into
 targets. The maths lives in :mod:`skmetamorph._targets`.
+
+Every teacher output is checked here, once, for both tasks: one entry per
+row, finite values, probabilities in [0, 1] that sum to one, only known
+classes. A bad output is a :class:`TeacherOutputError` (a ``ValueError``)
+that names the teacher, the problem and how many rows have it: never a
+broadcast error deep in numpy, never a silent wrong label.
 """
 
 import pickle
@@ -16,11 +22,97 @@ from ._targets import align_proba, soften, softmax
 from .utils._tags import get_metamorph_tags
 
 __all__ = [
+    "TeacherOutputError",
     "HardLabeler",
     "RegressionLabeler",
     "SoftLabeler",
     "teacher_proba",
 ]
+
+
+class TeacherOutputError(ValueError):
+    """A teacher returned an output the student cannot learn from."""
+
+
+def teacher_name(teacher):
+    """The teacher's class name, looking through ``FrozenEstimator``."""
+    inner = getattr(teacher, "estimator", None)
+    if type(teacher).__name__ == "FrozenEstimator" and inner is not None:
+        return f"FrozenEstimator({type(inner).__name__})"
+    return type(teacher).__name__
+
+
+def _fail(teacher, what, n_bad, n_rows, hint=""):
+    raise TeacherOutputError(
+        f"The teacher {teacher_name(teacher)} returned {what} for {n_bad} of {n_rows} rows"
+        f"{'; ' + hint if hint else '.'}"
+    )
+
+
+def check_row_count(teacher, output, n_rows, method):
+    """Raise unless ``output`` has one entry (or row) per input row."""
+    output = np.asarray(output)
+    if output.ndim == 0 or output.shape[0] != n_rows:
+        raise TeacherOutputError(
+            f"The teacher {teacher_name(teacher)}.{method} returned an array of shape "
+            f"{output.shape} for {n_rows} rows; it must return one entry per row."
+        )
+    return output
+
+
+def check_probabilities(teacher, proba, n_rows, n_classes):
+    """Raise unless ``proba`` is a probability matrix: finite, in [0, 1], rows summing to 1.
+
+    ``n_classes`` is the number of the teacher's classes (its ``classes_``).
+    Rounding of float32 teachers is tolerated (1e-4 on each value and sum).
+    """
+    proba = check_row_count(teacher, proba, n_rows, "predict_proba")
+    if proba.ndim != 2 or proba.shape[1] != n_classes:
+        raise TeacherOutputError(
+            f"The teacher {teacher_name(teacher)}.predict_proba returned an array of shape "
+            f"{proba.shape} for {n_rows} rows and {n_classes} classes (its classes_); "
+            f"expected ({n_rows}, {n_classes})."
+        )
+    proba = proba.astype(np.float64, copy=False)
+    finite = np.isfinite(proba).all(axis=1)
+    if not finite.all():
+        _fail(
+            teacher,
+            "NaN or infinite probabilities",
+            int((~finite).sum()),
+            n_rows,
+            "a semi-supervised teacher leaves rows it cannot reach without a label "
+            "distribution (LabelSpreading/LabelPropagation with kernel='knn': raise "
+            "n_neighbors, label more rows, or use kernel='rbf').",
+        )
+    tolerance = 1e-4
+    in_range = ((proba >= -tolerance) & (proba <= 1 + tolerance)).all(axis=1)
+    if not in_range.all():
+        _fail(teacher, "probabilities outside [0, 1]", int((~in_range).sum()), n_rows)
+    sums = proba.sum(axis=1)
+    summing = np.abs(sums - 1) <= tolerance * max(n_classes, 1)
+    if not summing.all():
+        n_zero = int((sums == 0).sum())
+        what = "all-zero probabilities" if n_zero else "probabilities that do not sum to 1"
+        _fail(teacher, what, int((~summing).sum()), n_rows)
+    return proba
+
+
+def check_classes(teacher, labels, classes):
+    """Raise unless every label is one of ``classes`` (the meta-estimator's)."""
+    known = np.isin(labels, classes)
+    if not known.all():
+        unknown = sorted({str(label) for label in np.asarray(labels)[~known].tolist()})
+        _fail(
+            teacher,
+            f"classes {unknown[:5]}{'...' if len(unknown) > 5 else ''} that are not in "
+            f"classes_ {np.asarray(classes).tolist()}",
+            int((~known).sum()),
+            len(labels),
+            "a teacher must predict the classes of the labeled rows (for a "
+            "FunctionTeacher, pass classes= matching y).",
+        )
+    return labels
 
 
 class _TeacherLabeler:
@@ -47,16 +139,28 @@ class _TeacherLabeler:
 
 
 class HardLabeler(_TeacherLabeler):
-    """The teacher's predicted classes.
+    """The teacher's predicted classes, checked against ``classes``.
 
     Parameters
     ----------
     teacher : fitted classifier
         The teacher.
+    classes : ndarray of shape (n_classes,)
+        The meta-estimator's classes: a prediction outside them is an error.
     """
 
+    def __init__(self, teacher, classes):
+        super().__init__(teacher)
+        self.classes = classes
+
     def __call__(self, X):
-        return np.asarray(self.teacher.predict(X))
+        labels = check_row_count(self.teacher, self.teacher.predict(X), X.shape[0], "predict")
+        if labels.ndim != 1:
+            raise TeacherOutputError(
+                f"The teacher {teacher_name(self.teacher)}.predict returned labels of shape "
+                f"{labels.shape}; a classifier teacher returns one label per row."
+            )
+        return check_classes(self.teacher, labels, self.classes)
 
 
 class SoftLabeler(_TeacherLabeler):
@@ -99,7 +203,17 @@ class RegressionLabeler(_TeacherLabeler):
         self.outputs = outputs
 
     def __call__(self, X):
-        predicted = np.asarray(self.teacher.predict(X), dtype=np.float64)
+        predicted = check_row_count(self.teacher, self.teacher.predict(X), X.shape[0], "predict")
+        try:
+            predicted = predicted.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TeacherOutputError(
+                f"The teacher {teacher_name(self.teacher)}.predict returned values of dtype "
+                f"{predicted.dtype}; a regression teacher returns numbers."
+            ) from None
+        finite = np.isfinite(predicted.reshape(predicted.shape[0], -1)).all(axis=1)
+        if not finite.all():
+            _fail(self.teacher, "NaN or infinite predictions", int((~finite).sum()), len(finite))
         if self.outputs is None:
             return predicted
         if predicted.size != predicted.shape[0] * int(np.prod(self.outputs, dtype=int)):
@@ -117,11 +231,17 @@ def _proba(teacher, X, classes):
     if X.shape[0] == 0:
         return np.zeros((0, len(classes)))
     logits = get_metamorph_tags(teacher).teacher.logits
+    teacher_classes = teacher.classes_
     if logits is not None:
-        proba = softmax(np.asarray(logits(X)))
+        z = check_row_count(teacher, logits(X), X.shape[0], "logits")
+        finite = np.isfinite(z).all(axis=1) if z.ndim == 2 else np.isfinite(z)
+        if not finite.all():
+            _fail(teacher, "NaN or infinite logits", int((~finite).sum()), X.shape[0])
+        proba = softmax(z)
     else:
-        proba = np.asarray(teacher.predict_proba(X))
-    return align_proba(proba, teacher.classes_, classes)
+        proba = teacher.predict_proba(X)
+    proba = check_probabilities(teacher, proba, X.shape[0], len(teacher_classes))
+    return align_proba(proba, teacher_classes, classes)
 
 
 def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):

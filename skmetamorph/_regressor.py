@@ -8,7 +8,7 @@ Only what regression needs lives here: NaN-marked targets, multi-output
 import warnings
 
 import numpy as np
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, is_classifier
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
@@ -138,10 +138,23 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     # class's constructor (get_params reads its signature).
 
     # ------------------------------------------------------------ task hooks
-    def _sampler_y(self, y, labeled):
+    def _sampler_y(self, fit):
         # Samplers see a 1d marker (-1 unlabeled, 0 labeled): regression
         # targets are not classes.
-        return None if y is None else np.where(labeled, 0, -1)
+        return None if fit.y is None else np.where(fit.labeled, 0, -1)
+
+    def _check_kinds(self):
+        # A declared classifier cannot be a regressor's teacher or student;
+        # estimators that declare no type (duck-typed) are trusted.
+        for role, estimator in [("student", self.student)] + [
+            ("teacher", teacher) for teacher in self._teacher_list()
+        ]:
+            if is_classifier(estimator):
+                raise ValueError(
+                    f"MetamorphosisRegressor needs a regressor as its {role}; "
+                    f"{type(estimator).__name__} is a classifier. Use "
+                    "MetamorphosisClassifier for classification, or a regressor."
+                )
 
     def _labeled_targets(self, fit, X_labeled, y_labeled, method):
         fit.outputs = y_labeled.shape[1:]

@@ -50,10 +50,13 @@ def soften(proba, temperature):
     if temperature == 1:
         return proba / proba.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore"):
-        logits = np.log(proba) / temperature
-    # The row maximum is finite (some class has p > 0), so subtracting it keeps
-    # exp() in range without turning -inf into NaN.
+        logits = np.log(proba)
+    # The row maximum is finite (some class has p > 0). Subtracting it before
+    # dividing by T keeps the largest logit at exactly 0, so exp() stays in
+    # range and a tiny T (even 1e-320) gives a one-hot row, never 0/0 = NaN.
     logits -= logits.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore"):
+        logits /= temperature
     soft = np.exp(logits)
     return soft / soft.sum(axis=1, keepdims=True)
 

@@ -37,6 +37,7 @@ __all__ = [
     "TransferPlan",
     "UNLABELED",
     "row_uniforms",
+    "check_transfer_rows",
     "transfer_plan",
     "unlabeled_mask",
 ]
@@ -44,16 +45,19 @@ __all__ = [
 #: Marker of an unlabeled row in ``y`` (scikit-learn's semi-supervised convention).
 UNLABELED = -1
 
-def unlabeled_mask(y):
-    """Boolean mask of the rows of ``y`` marked unlabeled (``-1``).
+def unlabeled_mask(y, marker=UNLABELED):
+    """Boolean mask of the rows of ``y`` marked unlabeled (``marker``, by default ``-1``).
 
-    String labels cannot hold ``-1`` unless ``y`` is of object dtype, so a
-    string array has no unlabeled rows.
+    A numeric marker never matches a string label, and a string marker never
+    matches a number: the string ``"-1"`` is a real class name, not the marker
+    ``-1``.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
         Labels.
+    marker : int, float, str or None, default=-1
+        The value that marks an unlabeled row; None means every row is labeled.
 
     Returns
     -------
@@ -61,17 +65,23 @@ def unlabeled_mask(y):
         True where the row is unlabeled.
     """
     y = np.asarray(y)
-    if y.dtype.kind in "US":
+    if marker is None:
         return np.zeros(y.shape[0], dtype=bool)
+    marker_is_text = isinstance(marker, str)
+    if y.dtype.kind in "US":
+        return y == marker if marker_is_text else np.zeros(y.shape[0], dtype=bool)
     if y.dtype.kind == "O":
-        return np.array([_is_unlabeled_marker(v) for v in y], dtype=bool)
-    return y == UNLABELED
+        return np.array([_is_marker(value, marker) for value in y], dtype=bool)
+    if marker_is_text:
+        return np.zeros(y.shape[0], dtype=bool)
+    return y == marker
 
 
-def _is_unlabeled_marker(value):
-    # Object arrays may mix strings and -1; compare numbers only, so that the
-    # string "-1" stays a real class name.
-    return isinstance(value, (int, float, np.integer, np.floating)) and value == UNLABELED
+def _is_marker(value, marker):
+    # Object arrays may mix strings and numbers: compare like with like.
+    if isinstance(marker, str):
+        return isinstance(value, str) and value == marker
+    return isinstance(value, (int, float, np.integer, np.floating)) and value == marker
 
 
 #: Constraint for ``n_samples``: a count (int >= 1) or a multiple of len(X) (float > 0).
@@ -447,13 +457,9 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
         return np.random.default_rng(_as_seed(self.__dict__.get("random_state")))
 
     def _check_rows(self, rows, dtype):
-        rows = np.asarray(rows, dtype=dtype)
-        if rows.ndim != 2 or rows.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"{type(self).__name__} returned rows of shape {rows.shape}; "
-                f"expected (n, {self.n_features_in_})."
-            )
-        return rows
+        return check_transfer_rows(
+            rows, dtype, self.n_features_in_, type(self).__name__, allow_nan=self._allows_nan
+        )
 
     def _resolve_n_samples(self, n_input):
         """Turn ``self.n_samples`` (a count, or a multiple of ``n_input``) into a count."""
@@ -539,7 +545,53 @@ def transfer_plan(sampler, X, y=None, *, teacher=None):
     """
     if isinstance(sampler, BaseTransferSampler):
         return sampler.fit_plan(X, y, teacher=teacher)
-    return ArrayPlan(np.asarray(sampler.fit_generate(X, y, teacher=teacher)))
+    rows = sampler.fit_generate(X, y, teacher=teacher)
+    n_features = None if X is None else np.shape(X)[1]
+    dtype = np.float64 if X is None else np.asarray(X).dtype
+    return ArrayPlan(check_transfer_rows(rows, dtype, n_features, type(sampler).__name__))
+
+
+def check_transfer_rows(rows, dtype, n_features, name, *, allow_nan=False):
+    """Rows of a transfer set as an array of ``dtype``, or an error naming the sampler.
+
+    Parameters
+    ----------
+    rows : array-like
+        What the sampler returned.
+    dtype : dtype
+        The dtype of the rows (``X``'s).
+    n_features : int or None
+        The number of features each row must have (None: any).
+    name : str
+        The sampler, for the messages.
+    allow_nan : bool, default=False
+        Whether NaN may appear (samplers that pass NaN in ``X`` through).
+
+    Returns
+    -------
+    rows : ndarray of shape (n_rows, n_features)
+        The rows.
+    """
+    try:
+        rows = np.asarray(rows, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} returned rows that are not numbers: {exc}") from None
+    if rows.ndim != 2 or (n_features is not None and rows.shape[1] != n_features):
+        expected = "n_features" if n_features is None else n_features
+        raise ValueError(
+            f"{name} returned rows of shape {rows.shape}; expected (n_rows, {expected}): "
+            "a 2-d array with one column per feature of X."
+        )
+    bad = np.isinf(rows) if allow_nan else ~np.isfinite(rows)
+    if rows.size and bad.any():
+        n_bad = int(bad.any(axis=1).sum())
+        raise ValueError(
+            f"{name} made {n_bad} of {rows.shape[0]} rows with "
+            f"{'infinite' if allow_nan else 'NaN or infinite'} values. From finite X this "
+            "means its arithmetic overflowed (values near the float limit: rescale X, e.g. "
+            "with StandardScaler) or its function returned them."
+        )
+    return rows
 
 
 def _out_dtype(X):

@@ -603,7 +603,7 @@ def test_function_sampler_output_is_checked_and_cast():
     X = np.ones((3, 2), dtype=np.float32)
     X_new = FunctionSampler(lambda X, y: [[1, 2], [3, 4]]).fit_generate(X)
     assert X_new.dtype == np.float32 and X_new.shape == (2, 2)
-    with pytest.raises(ValueError, match=r"expected \(n, 2\)"):
+    with pytest.raises(ValueError, match=r"expected \(n_rows, 2\)"):
         FunctionSampler(lambda X, y: X[:, :1]).fit_generate(X)
 
 

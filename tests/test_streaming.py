@@ -259,7 +259,7 @@ def test_memory_beyond_the_transfer_set_is_a_few_chunks(data):
 def test_streamed_memory_does_not_grow_with_the_transfer_set(data):
     X, y, _, _ = data
     teacher = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
-    labeler = HardLabeler(teacher)
+    labeler = HardLabeler(teacher, np.unique(y))
     peaks = []
     for n_samples in [20_000, 160_000]:
         plan = transfer_plan(MUNGE(n_samples=n_samples, random_state=0), X, y, teacher=teacher)

@@ -24,9 +24,11 @@ from sklearn.semi_supervised import SelfTrainingClassifier
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skmetamorph import MetamorphosisClassifier, TeacherEnsemble
-from skmetamorph._labeling import soften, teacher_logits_method, teacher_proba
+from skmetamorph._labeling import teacher_proba
+from skmetamorph._targets import soften
 from skmetamorph.metrics import fidelity_scorer
 from skmetamorph.samplers import ConfidenceSampler
+from skmetamorph.utils import MetamorphTags, get_metamorph_tags
 
 torch = pytest.importorskip("torch")
 skorch = pytest.importorskip("skorch")
@@ -39,6 +41,11 @@ distillation_loss = torch_glue.distillation_loss
 
 cuda = pytest.mark.cuda
 needs_gpu = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU")
+
+
+def teacher_logits(teacher):
+    """What the core uses as the teacher's logits: its ``teacher.logits`` tag."""
+    return get_metamorph_tags(teacher).teacher.logits
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -161,7 +168,7 @@ def test_plain_skorch_teacher_fitted_inside_fit_with_tree_student(digits):
     ).fit(X, y)
     assert isinstance(model.teacher_, skorch.NeuralNetClassifier)
     assert model.teacher_ is not teacher  # cloned, the user's net stays unfitted
-    assert teacher_logits_method(model.teacher_) is not None  # CrossEntropyLoss: logits
+    assert teacher_logits(model.teacher_) is not None  # CrossEntropyLoss: logits
     assert accuracy_score(y_test, model.teacher_.predict(X_test)) > 0.9
     assert model.fidelity(X_test) > 0.7
     assert model.score(X_test, y_test) > 0.7
@@ -254,12 +261,12 @@ def test_logits_hook_only_when_output_is_logits(digits):
         **common,
     ).fit(X[:100], y[:100])
     proba_net = skorch.NeuralNetClassifier(SoftmaxMLP, **common).fit(X[:100], y[:100])
-    method = teacher_logits_method(FrozenEstimator(logits_net))
+    method = teacher_logits(FrozenEstimator(logits_net))
     np.testing.assert_allclose(
         softmax(method(X[:20]), axis=1), logits_net.predict_proba(X[:20]), rtol=1e-5
     )
-    assert teacher_logits_method(proba_net) is None  # NLLLoss: probabilities only
-    assert teacher_logits_method(DecisionTreeClassifier().fit(X, y)) is None
+    assert teacher_logits(proba_net) is None  # NLLLoss: probabilities only
+    assert teacher_logits(DecisionTreeClassifier().fit(X, y)) is None
 
 
 def test_self_trained_cnn_teacher_learns_from_unlabeled_rows(digits):
@@ -295,7 +302,7 @@ def test_self_trained_cnn_teacher_learns_from_unlabeled_rows(digits):
     assert (self_training.labeled_iter_ > 0).sum() > 250  # pseudo-labeled -1 rows
     # skorch's fit builds a fresh net every round (plus the final refit)
     assert len(initializations) == self_training.n_iter_ + 1
-    assert teacher_logits_method(self_training) is not None  # looks through to the CNN
+    assert teacher_logits(self_training) is not None  # looks through to the CNN
     assert model.n_transfer_samples_ > 250
     assert accuracy_score(y_test, self_training.predict(X_test)) > 0.85
     assert model.score(X_test, y_test) > 0.7
@@ -408,7 +415,10 @@ def test_soft_target_students_without_hard_targets_keep_the_mixed_targets(digits
     X, y, _, _ = digits
 
     class MatrixStudent(ClassifierMixin, BaseEstimator):
-        _skmetamorph_soft_targets = True  # fits the probability matrix itself
+        def __skmetamorph_tags__(self):
+            tags = MetamorphTags()
+            tags.student.soft_targets = True  # fits the probability matrix itself
+            return tags
 
         def fit(self, X, y, classes=None):
             self.targets_, self.classes_ = y, np.asarray(classes)
@@ -524,6 +534,111 @@ def test_fast_prediction_path_matches_skorch_data_loader(digits, cnn_teacher):
         ]
     )
     np.testing.assert_allclose(fast, slow, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------------- tags
+def test_torch_classifier_declares_its_tags(digits):
+    X, y, X_test, _ = digits
+    net = small_mlp(max_epochs=1)
+    assert not hasattr(TorchClassifier, "_skmetamorph_soft_targets")  # no private opt-in
+    tags = get_metamorph_tags(net)
+    assert isinstance(tags, MetamorphTags)
+    assert tags.student.soft_targets and tags.student.distillation
+    assert tags.student.partial_fit_params == {"epochs": 1}
+    assert not tags.teacher.needs_no_data and not tags.teacher.semi_supervised
+    assert tags.teacher.logits == net.predict_logits
+    net.fit(X[:200], y[:200])
+    np.testing.assert_array_equal(
+        get_metamorph_tags(net).teacher.logits(X_test), net.predict_logits(X_test)
+    )
+    # A new object on each call: changing one leaves the next alone.
+    tags.student.partial_fit_params["epochs"] = 5
+    assert get_metamorph_tags(net).student.partial_fit_params == {"epochs": 1}
+
+
+def test_plain_skorch_nets_get_their_tags_from_the_provider(digits):
+    X, y, X_test, _ = digits
+    common = {
+        "module__n_features": 64,
+        "module__n_classes": 10,
+        "max_epochs": 1,
+        "train_split": None,
+        "verbose": 0,
+    }
+    logits_net = skorch.NeuralNetClassifier(
+        MLP, criterion=torch.nn.CrossEntropyLoss, **common
+    )
+    tags = get_metamorph_tags(logits_net)
+    assert tags.student.partial_fit_params == {"epochs": 1}
+    assert not tags.student.soft_targets and not tags.student.distillation
+    assert tags.teacher.logits is None  # not initialized: no criterion to tell yet
+
+    logits_net.fit(X[:100], y[:100])
+    tags = get_metamorph_tags(logits_net)
+    assert tags.student.partial_fit_params == {"epochs": 1}
+    np.testing.assert_allclose(
+        softmax(tags.teacher.logits(X_test), axis=1),
+        logits_net.predict_proba(X_test),
+        rtol=1e-5,
+        atol=1e-7,
+    )
+    pickle.loads(pickle.dumps(tags.teacher.logits))  # the core may keep it in a fitted model
+
+    # NLLLoss (skorch's default for a classifier): the output is probabilities.
+    proba_net = skorch.NeuralNetClassifier(
+        torch.nn.Sequential(MLP(n_features=64, n_classes=10), torch.nn.Softmax(dim=1)),
+        **{k: v for k, v in common.items() if not k.startswith("module__")},
+    ).fit(X[:100], y[:100])
+    tags = get_metamorph_tags(proba_net)
+    assert tags.teacher.logits is None and tags.student.partial_fit_params == {"epochs": 1}
+
+    # Any skorch.NeuralNet, not only classifiers; a frozen net is looked through.
+    regressor = skorch.NeuralNetRegressor(MLP, **common)
+    assert get_metamorph_tags(regressor).student.partial_fit_params == {"epochs": 1}
+    frozen = get_metamorph_tags(FrozenEstimator(logits_net))
+    assert frozen.teacher.needs_no_data and frozen.teacher.logits is not None
+
+
+def test_skorch_tag_provider_ignores_other_objects():
+    from skmetamorph.torch._skorch import skorch_tags
+
+    assert skorch_tags(DecisionTreeClassifier()) is None
+    assert skorch_tags(object()) is None
+    assert get_metamorph_tags(DecisionTreeClassifier()) == MetamorphTags()
+
+
+def test_skorch_tag_provider_is_declared_as_an_entry_point():
+    from importlib import metadata
+
+    from skmetamorph.torch._skorch import skorch_tags
+
+    entry_points = metadata.entry_points(group="skmetamorph.tag_providers")
+    declared = {ep.name: ep for ep in entry_points}
+    if "skorch" not in declared:
+        pytest.skip("skmetamorph is not pip-installed: no entry points")
+    assert declared["skorch"].load() is skorch_tags
+
+
+def test_skorch_tags_without_importing_skmetamorph_torch():
+    # The core finds the provider through the entry point on meeting a
+    # skorch net, though nobody imported skmetamorph.torch.
+    from importlib import metadata
+
+    entry_points = metadata.entry_points(group="skmetamorph.tag_providers")
+    if not any(ep.name == "skorch" for ep in entry_points):
+        pytest.skip("skmetamorph is not pip-installed: no entry points")
+    out = _run_python(
+        """
+        import sys
+        import skorch, torch
+        from skmetamorph.utils import get_metamorph_tags
+        net = skorch.NeuralNetClassifier(torch.nn.Linear, module__in_features=3,
+                                         module__out_features=2)
+        print("skmetamorph.torch" in sys.modules)
+        print(get_metamorph_tags(net).student.partial_fit_params)
+        """
+    )
+    assert out.split() == ["False", "{'epochs':", "1}"]
 
 
 # ---------------------------------------------------------------------- loss

@@ -84,6 +84,11 @@ class _BaseQMCSampler(ChunkedTransferSampler):
                 "every feature (and categorical values as a dict {index: values}) to "
                 "know the input domain."
             )
+        if len(self.bounds) == 0:
+            raise ValueError(
+                f"{type(self).__name__} got bounds=[] and no X: bounds needs one (low, high) "
+                "pair per feature."
+            )
         if reset:
             self.n_features_in_ = len(self.bounds)
             # No names without data; names of an earlier fit no longer apply.

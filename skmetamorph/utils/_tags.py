@@ -175,16 +175,27 @@ def register_tag_provider(package, provider):
 
 
 def _provider_for(estimator):
-    package = type(estimator).__module__.partition(".")[0]
-    if package not in _providers and package not in _entry_points_loaded:
-        # Loaded only now that an estimator of this package is met, so a
-        # provider's own imports never happen otherwise.
-        _entry_points_loaded.add(package)
-        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            if entry_point.name == package:
-                _providers[package] = entry_point.load()
-                break
-    return _providers.get(package)
+    """The provider for the package of the estimator's class, or of its nearest base class.
+
+    The class hierarchy is walked so that a user's subclass (in ``__main__``
+    or their own package) of another package's estimator gets that
+    package's tags.
+    """
+    for cls in type(estimator).__mro__:
+        package = cls.__module__.partition(".")[0]
+        if package in ("builtins", "abc"):
+            continue
+        if package not in _providers and package not in _entry_points_loaded:
+            # Loaded only now that an estimator of this package is met, so a
+            # provider's own imports never happen otherwise.
+            _entry_points_loaded.add(package)
+            for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+                if entry_point.name == package:
+                    _providers[package] = entry_point.load()
+                    break
+        if package in _providers:
+            return _providers[package]
+    return None
 
 
 def get_metamorph_tags(estimator):

@@ -1,325 +1,29 @@
-"""PyTorch teachers and students through skorch.
+"""TorchClassifier: a skorch classifier that works as teacher and as student.
 
-This module is the glue between skmetamorph and neural networks. It is
-imported only when used: ``import skmetamorph`` never imports torch, and this
-module raises an :class:`ImportError` naming the extra to install
-(``pip install "skmetamorph[torch]"``) when torch or skorch is missing.
-
-What it provides:
-
-- :class:`TorchClassifier`, a :class:`skorch.NeuralNetClassifier` that works on
-  both sides of a metamorphosis: float64 input is cast to float32 batch by
-  batch, any class labels are accepted, predictions run on slices of the input
-  in large batches, ``random_state`` seeds torch, and as a student it trains on
-  the teacher's soft labels with Hinton's loss.
-- :func:`distillation_loss` and :class:`DistillationLoss`, the loss itself, for
-  use in your own training code or as the criterion of a plain skorch net.
-- :class:`SmallCNN` and :class:`MLP`, small default modules for flat rows of
-  single-channel images and for tabular rows.
-
-A plain ``skorch.NeuralNetClassifier`` works as a teacher as well (give it
-float32 ``X`` and class labels ``0 .. n_classes - 1``); when its output is
-logits (criterion ``CrossEntropyLoss``), the temperature is applied to the
-logits. For a GPU, ``set_params(teacher__device="cuda")`` is all it takes.
-
-Semi-supervised teacher (the setup of the MNIST result): scikit-learn's
-:class:`~sklearn.semi_supervised.SelfTrainingClassifier` wrapping a
-:class:`TorchClassifier` trains on the labeled rows, labels the unlabeled ones
-(``y == -1``) it is confident about and refits; skorch's ``fit`` builds a
-fresh net each round. :class:`~skmetamorph.MetamorphosisClassifier` passes the
-``-1`` rows to it by itself::
-
-    from sklearn.semi_supervised import SelfTrainingClassifier
-    from sklearn.tree import DecisionTreeClassifier
-    from skmetamorph import MetamorphosisClassifier
-    from skmetamorph.samplers import ConfidenceSampler
-    from skmetamorph.torch import SmallCNN, TorchClassifier
-
-    cnn = TorchClassifier(SmallCNN, max_epochs=10, lr=0.1)
-    teacher = SelfTrainingClassifier(cnn, threshold=0.95, max_iter=5)
-    model = MetamorphosisClassifier(
-        teacher, DecisionTreeClassifier(), ConfidenceSampler(threshold=0.9),
-        labels="soft", random_state=0)
-    model.fit(X, y)  # y == -1 marks the unlabeled rows
+It declares its skmetamorph capabilities with ``__skmetamorph_tags__``
+(soft targets with distillation, one epoch per streamed chunk, logits); how
+the core uses them is documented in :mod:`skmetamorph.utils`.
 """
 
 import contextlib
-import functools
 import inspect
 from numbers import Integral
 
 import numpy as np
+import skorch
+import torch
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EpochScoring
+from skorch.dataset import Dataset as _SkorchDataset
+from skorch.utils import to_device, to_numpy
 from sklearn.utils import check_random_state
+from torch import nn
 
-try:
-    import skorch
-    import torch
-    from skorch import NeuralNetClassifier
-    from skorch.callbacks import EpochScoring
-    from skorch.dataset import Dataset as _SkorchDataset
-    from skorch.utils import to_device, to_numpy
-    from torch import nn
-    from torch.nn import functional as F
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "skmetamorph.torch needs PyTorch and skorch, which are optional dependencies of "
-        'skmetamorph. Install them with: pip install "skmetamorph[torch]"'
-    ) from exc
-
-__all__ = [
-    "MLP",
-    "DistillationLoss",
-    "SmallCNN",
-    "TorchClassifier",
-    "distillation_loss",
-]
+from ..utils import MetamorphTags
+from ._losses import distillation_loss
+from ._skorch import _first_output, _is_softmax, _module_output
 
 
-# ---------------------------------------------------------------------- losses
-def distillation_loss(logits, soft_targets, hard_targets=None, *, temperature=1.0, alpha=1.0):
-    """Hinton's knowledge-distillation loss on a batch of student logits.
-
-    Every row has a soft target ``p`` (the teacher's probabilities at the
-    temperature ``T``); the soft term is the cross-entropy between ``p`` and
-    ``softmax(z / T)``, scaled by ``T**2`` so that its gradients keep their size
-    when ``T`` changes (Hinton et al. 2015, section 2). A row with a true class
-    (``hard_targets >= 0``) also has the ordinary cross-entropy at ``T = 1``;
-    the two are mixed as ``alpha * hard + (1 - alpha) * T**2 * soft``. Rows
-    without a true class (the transfer set) have the soft term alone.
-
-    Parameters
-    ----------
-    logits : torch.Tensor of shape (n_samples, n_classes)
-        The student's logits ``z``.
-    soft_targets : torch.Tensor of shape (n_samples, n_classes)
-        Probability targets, rows summing to one.
-    hard_targets : torch.Tensor of shape (n_samples,), default=None
-        Column index of each row's true class, ``-1`` for rows without one.
-        ``None`` means no row has one.
-    temperature : float > 0, default=1.0
-        Temperature ``T`` of the soft term.
-    alpha : float in [0, 1], default=1.0
-        Weight of the true label on rows that have one.
-
-    Returns
-    -------
-    loss : torch.Tensor
-        Scalar: the mean loss over the rows.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skmetamorph.torch import distillation_loss
-    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
-    >>> soft = torch.tensor([[0.9, 0.1], [0.3, 0.7]])
-    >>> hard = torch.tensor([0, -1])
-    >>> loss = distillation_loss(logits, soft, hard, temperature=2.0, alpha=0.5)
-    >>> round(float(loss), 4)
-    1.6931
-    """
-    temperature = float(temperature)
-    soft_targets = soft_targets.to(logits.dtype)
-    log_q = torch.log_softmax(logits / temperature, dim=1)
-    # Cross-entropy, not KL: same gradient, and the form of Hinton's paper.
-    per_row = -(soft_targets * log_q).sum(dim=1) * temperature**2
-    if hard_targets is not None:
-        hard_targets = hard_targets.to(device=logits.device, dtype=torch.long)
-        labeled = hard_targets >= 0
-        if bool(labeled.any()):
-            hard = F.cross_entropy(logits, hard_targets.clamp(min=0), reduction="none")
-            per_row = torch.where(labeled, alpha * hard + (1.0 - alpha) * per_row, per_row)
-    return per_row.mean()
-
-
-class DistillationLoss(nn.Module):
-    """Hinton's distillation loss as a torch criterion (see :func:`distillation_loss`).
-
-    With integer targets it is the ordinary cross-entropy; with probability
-    targets (float, one column per class) it is the soft term at
-    ``temperature``, scaled by ``temperature**2``. Use it as the criterion of a
-    plain ``skorch.NeuralNetClassifier`` trained on soft labels (pass
-    ``classes=[...]`` to the net, whose class inference expects labels), or in
-    your own training loop. :class:`TorchClassifier` does not need it: it
-    applies the same loss whenever it is fitted on probabilities.
-
-    Parameters
-    ----------
-    temperature : float > 0, default=1.0
-        Temperature of the soft term.
-    alpha : float in [0, 1], default=1.0
-        Weight of the true label when ``forward`` gets ``hard_targets``.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skmetamorph.torch import DistillationLoss
-    >>> criterion = DistillationLoss(temperature=4.0)
-    >>> logits = torch.zeros(2, 3)
-    >>> round(float(criterion(logits, torch.full((2, 3), 1 / 3))), 4)  # T**2 * log(3)
-    17.5778
-    >>> round(float(criterion(logits, torch.tensor([0, 2]))), 4)  # hard labels: log(3)
-    1.0986
-    """
-
-    def __init__(self, temperature=1.0, alpha=1.0):
-        super().__init__()
-        self.temperature = temperature
-        self.alpha = alpha
-
-    def forward(self, input, target, hard_targets=None):
-        """The loss of a batch.
-
-        Parameters
-        ----------
-        input : torch.Tensor of shape (n_samples, n_classes)
-            Logits.
-        target : torch.Tensor
-            Class indices of shape (n_samples,) or probabilities of shape
-            (n_samples, n_classes).
-        hard_targets : torch.Tensor of shape (n_samples,), default=None
-            With probability targets: true class index per row, ``-1`` where
-            there is none.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar loss.
-        """
-        if not torch.is_floating_point(target) and target.dim() == 1:
-            return F.cross_entropy(input, target.long())
-        return distillation_loss(
-            input, target, hard_targets, temperature=self.temperature, alpha=self.alpha
-        )
-
-
-# --------------------------------------------------------------------- modules
-class SmallCNN(nn.Module):
-    """A small CNN for flat rows of single-channel images (MNIST 28x28, digits 8x8).
-
-    Each row of ``X`` is reshaped to ``image_shape``; each entry of
-    ``channels`` adds a 3x3 convolution, a ReLU and a 2x2 max-pooling, followed
-    by one hidden dense layer with dropout. The output is logits, so train it
-    with ``CrossEntropyLoss`` (the default criterion of
-    :class:`TorchClassifier`).
-
-    Parameters
-    ----------
-    image_shape : tuple of (int, int), default=None
-        Height and width. ``None``: a square image of ``n_features`` pixels,
-        else 28x28.
-    n_classes : int, default=10
-        Number of outputs. :class:`TorchClassifier` fills it from the data
-        unless you set ``module__n_classes``.
-    n_features : int, default=None
-        Pixels per row, checked against ``image_shape``;
-        :class:`TorchClassifier` fills it from the data.
-    channels : tuple of int, default=(16, 32)
-        Output channels of the convolution blocks.
-    hidden_units : int, default=64
-        Width of the dense layer.
-    dropout : float, default=0.25
-        Dropout before the output layer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skmetamorph.torch import SmallCNN
-    >>> SmallCNN(image_shape=(8, 8))(torch.zeros(5, 64)).shape
-    torch.Size([5, 10])
-    """
-
-    def __init__(
-        self,
-        image_shape=None,
-        n_classes=10,
-        *,
-        n_features=None,
-        channels=(16, 32),
-        hidden_units=64,
-        dropout=0.25,
-    ):
-        super().__init__()
-        if image_shape is None:
-            side = round(np.sqrt(n_features)) if n_features else 28
-            if n_features and side * side != n_features:
-                raise ValueError(
-                    f"SmallCNN cannot make a square image of {n_features} pixels; "
-                    "pass image_shape=(height, width)."
-                )
-            image_shape = (side, side)
-        height, width = (int(size) for size in image_shape)
-        if n_features is not None and height * width != n_features:
-            raise ValueError(
-                f"image_shape={tuple(image_shape)} has {height * width} pixels but rows "
-                f"have {n_features} features."
-            )
-        self.image_shape = (height, width)
-        blocks, in_channels = [], 1
-        for out_channels in channels:
-            blocks += [nn.Conv2d(in_channels, out_channels, 3, padding=1), nn.ReLU()]
-            if min(height, width) >= 2:  # pool only while there is something to pool
-                blocks.append(nn.MaxPool2d(2))
-                height, width = height // 2, width // 2
-            in_channels = out_channels
-        self.features = nn.Sequential(*blocks)
-        self.classifier = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(in_channels * height * width, hidden_units),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden_units, n_classes),
-        )
-
-    def forward(self, X):
-        """Logits of a batch of flat rows (or of images already shaped ``(n, 1, h, w)``)."""
-        return self.classifier(self.features(X.reshape(-1, 1, *self.image_shape)))
-
-
-class MLP(nn.Module):
-    """A multilayer perceptron for tabular rows, returning logits.
-
-    Parameters
-    ----------
-    n_features : int, default=None
-        Input width; :class:`TorchClassifier` fills it from the data.
-    n_classes : int, default=None
-        Number of outputs; :class:`TorchClassifier` fills it from the data.
-    hidden_units : tuple of int, default=(64,)
-        Widths of the hidden layers (ReLU after each). ``()`` gives a linear
-        model (multinomial logistic regression).
-    dropout : float, default=0.0
-        Dropout after each hidden layer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skmetamorph.torch import MLP
-    >>> MLP(n_features=64, n_classes=10, hidden_units=(32,))(torch.zeros(3, 64)).shape
-    torch.Size([3, 10])
-    """
-
-    def __init__(self, n_features=None, n_classes=None, hidden_units=(64,), dropout=0.0):
-        super().__init__()
-        if n_features is None or n_classes is None:
-            raise ValueError(
-                "MLP needs n_features and n_classes; TorchClassifier fills them from the "
-                "data, a plain skorch net needs module__n_features and module__n_classes."
-            )
-        layers, width = [], int(n_features)
-        for units in hidden_units:
-            layers += [nn.Linear(width, units), nn.ReLU()]
-            if dropout:
-                layers.append(nn.Dropout(dropout))
-            width = units
-        layers.append(nn.Linear(width, int(n_classes)))
-        self.layers = nn.Sequential(*layers)
-
-    def forward(self, X):
-        """Logits of a batch of rows."""
-        return self.layers(X.reshape(X.shape[0], -1))
-
-
-# ------------------------------------------------------------------ estimator
 def _as_float32(x):
     """Cast floating arrays/tensors (also inside dicts, lists, tuples) to float32.
 
@@ -338,17 +42,6 @@ def _as_float32(x):
     if isinstance(x, (list, tuple)):
         return type(x)(_as_float32(value) for value in x)
     return x
-
-
-def _is_softmax(nonlinearity):
-    """Whether a skorch predict nonlinearity is a softmax, i.e. the output is logits."""
-    if isinstance(nonlinearity, functools.partial):
-        return nonlinearity.func in (torch.softmax, F.softmax)
-    return isinstance(nonlinearity, nn.Softmax)
-
-
-def _first_output(output):
-    return output[0] if isinstance(output, tuple) else output
 
 
 def _target_class_index(y):
@@ -469,9 +162,6 @@ class TorchClassifier(NeuralNetClassifier):
     True
     """
 
-    #: Trains on probability targets; see ``MetamorphosisClassifier._fit_student``.
-    _skmetamorph_soft_targets = True
-
     def __init__(
         self,
         module,
@@ -489,6 +179,39 @@ class TorchClassifier(NeuralNetClassifier):
         )
         self.predict_batch_size = predict_batch_size
         self.random_state = random_state
+
+    def __skmetamorph_tags__(self):
+        """The skmetamorph capability tags of this net (see :mod:`skmetamorph.utils`).
+
+        As a student it trains on probability targets and weighs the true
+        class against the teacher's soft labels itself (:meth:`fit` takes
+        ``hard_targets``, ``temperature`` and ``alpha``), and a streamed fit
+        trains one epoch per chunk (``partial_fit(..., epochs=1)``), since a
+        pass over the whole transfer set is the epoch. As a teacher its
+        logits are :meth:`predict_logits`.
+
+        This method takes precedence over the tag provider of plain skorch
+        nets, so it sets every tag itself.
+
+        Returns
+        -------
+        tags : skmetamorph.utils.MetamorphTags
+            A new object on each call.
+
+        Examples
+        --------
+        >>> from skmetamorph.torch import MLP, TorchClassifier
+        >>> from skmetamorph.utils import get_metamorph_tags
+        >>> tags = get_metamorph_tags(TorchClassifier(MLP))
+        >>> tags.student.soft_targets, tags.student.distillation
+        (True, True)
+        """
+        tags = MetamorphTags()
+        tags.student.soft_targets = True
+        tags.student.distillation = True
+        tags.student.partial_fit_params = {"epochs": 1}
+        tags.teacher.logits = self.predict_logits
+        return tags
 
     @property
     def _default_callbacks(self):
@@ -547,7 +270,7 @@ class TorchClassifier(NeuralNetClassifier):
         with self._random_context():
             if fresh:
                 self.initialize()
-            skorch.NeuralNet.partial_fit(self, X, targets, _routing_method="fit", **fit_params)
+            self._train(X, targets, **fit_params)
         return self
 
     def partial_fit(
@@ -587,6 +310,25 @@ class TorchClassifier(NeuralNetClassifier):
             with self._random_context():
                 self.initialize()
         return skorch.NeuralNet.partial_fit(self, X, targets, **fit_params)
+
+    def _train(self, X, targets, **fit_params):
+        """Train an initialized net on encoded targets: skorch's ``partial_fit``, less its init.
+
+        Neither of skorch's public entry points fits here: ``NeuralNet.fit``
+        would call our :meth:`partial_fit` with targets encoded already, and
+        ``NeuralNet.partial_fit`` resolves metadata routing for
+        ``partial_fit``, not ``fit``. So this runs the body of skorch's
+        ``partial_fit`` through public methods: ``fit_loop`` routes fit params
+        as ``fit`` by default (skorch >= 1.4) and passes them to
+        ``train_split`` and the module (skorch 1.0 - 1.3, without routing).
+        """
+        self.notify("on_train_begin", X=X, y=targets)
+        try:
+            self.fit_loop(X, targets, **fit_params)
+        except KeyboardInterrupt:  # skorch's convention: Ctrl-C stops training, keeps the net
+            pass
+        self.notify("on_train_end", X=X, y=targets)
+        return self
 
     def check_data(self, X, y):
         """Leave ``classes_`` as :meth:`fit` set them (skorch would infer them from ``y``)."""
@@ -848,26 +590,9 @@ class TorchClassifier(NeuralNetClassifier):
             Logits, float32.
         """
         nonlinearity = self._get_predict_nonlinearity()
-        outputs = [_first_output(out) for out in self.forward_iter(X, training=False)]
-        output = torch.cat(outputs) if outputs else torch.zeros(0, len(self.classes_))
+        output = _module_output(self, X)
         if not _is_softmax(nonlinearity):
             with np.errstate(divide="ignore"):
                 return np.log(to_numpy(nonlinearity(output)))
         return to_numpy(output)
 
-
-def _skorch_logits_method(net):
-    """For :func:`skmetamorph._labeling.teacher_proba`: logits of a plain skorch net.
-
-    Returns a callable ``X -> logits`` when the net's predict nonlinearity is a
-    softmax (criterion ``CrossEntropyLoss``), else None (the probabilities are
-    all there is).
-    """
-    if not _is_softmax(net._get_predict_nonlinearity()):
-        return None
-    return functools.partial(_skorch_logits, net)
-
-
-def _skorch_logits(net, X):
-    outputs = [_first_output(out) for out in net.forward_iter(X, training=False)]
-    return to_numpy(torch.cat(outputs))
