@@ -1,11 +1,16 @@
 """Teacher labeling throughput of a CNN on MNIST-sized input, on CPU and GPU.
 
 A :class:`skmetamorph.torch.TorchClassifier` wrapping :class:`SmallCNN` labels
-a transfer set of random 28x28 float32 rows the way ``MetamorphosisClassifier``
-does (``skmetamorph._labeling.teacher_proba``: chunks of ``batch_size`` rows,
-logits, float64 softmax). Throughput does not depend on the weights, so the
-net is trained for one epoch on a few rows only. For comparison, the same net
-is also run through skorch's own row-by-row DataLoader path.
+a transfer set of random 28x28 float32 rows through ``MetamorphosisClassifier``
+itself (public API only): ``MetamorphosisClassifier(FrozenEstimator(net),
+student, PoolSampler(pool="all"), labels="soft", include_labeled=False,
+batch_size=chunk_size).fit`` on the rows, with a student that keeps its soft
+targets and learns nothing. That is the meta-estimator's labeling: chunks of
+``batch_size`` rows, the net's logits, float64 softmax; the time also includes
+the input checks and gathering the rows and targets into one array.
+Throughput does not depend on the weights, so the net is trained for one epoch
+on a few rows only. For comparison, the same net is also run through skorch's
+own row-by-row DataLoader path.
 
 Each device found is measured (CPU always, CUDA when ``torch.cuda`` sees a
 GPU); the JSON names the device and says when no GPU was available.
@@ -25,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 
 def cpu_name():
@@ -56,11 +62,36 @@ def timed(functions, X, repeats):
     return [(min(spent), statistics.median(spent)) for spent in times]
 
 
+class _SoftTargetSink(ClassifierMixin, BaseEstimator):
+    """A student that keeps the soft targets it is given and learns nothing.
+
+    It declares the public ``student.soft_targets`` tag, so the meta-estimator
+    hands it the probability matrix as it is.
+    """
+
+    def fit(self, X, y, classes=None):
+        self.classes_, self.targets_ = np.asarray(classes), y
+        return self
+
+    def predict(self, X):
+        return np.full(X.shape[0], self.classes_[0])
+
+    def __skmetamorph_tags__(self):
+        from skmetamorph.utils import MetamorphTags
+
+        tags = MetamorphTags()
+        tags.student.soft_targets = True
+        return tags
+
+
 def measure(device, X, args, threads=None):
     import skorch
     import torch
 
-    from skmetamorph._labeling import teacher_proba
+    from sklearn.frozen import FrozenEstimator
+
+    from skmetamorph import MetamorphosisClassifier
+    from skmetamorph.samplers import PoolSampler
     from skmetamorph.torch import SmallCNN, TorchClassifier
 
     if threads is not None:
@@ -78,11 +109,25 @@ def measure(device, X, args, threads=None):
     )
     rng = np.random.RandomState(0)
     net.fit(X[:256], rng.randint(0, 10, 256))
-    classes = np.arange(10)
     n_params = sum(p.numel() for p in net.module_.parameters())
 
     def label(rows):
-        return teacher_proba(net, rows, classes, batch_size=args.chunk_size)
+        # The meta-estimator's own labeling, through its public API: the frozen
+        # net labels the given rows in chunks of ``chunk_size`` (soft labels:
+        # logits, float64 softmax); the student keeps the targets and learns
+        # nothing, so its fit costs nothing.
+        model = MetamorphosisClassifier(
+            FrozenEstimator(net),
+            _SoftTargetSink(),
+            PoolSampler(pool="all"),
+            labels="soft",
+            include_labeled=False,
+            batch_size=args.chunk_size,
+        )
+        # fit needs labels (of the net's classes); with include_labeled=False the
+        # student never sees them.
+        y = np.arange(rows.shape[0]) % 10
+        return model.fit(rows, y).student_.targets_
 
     def skorch_loader(rows):
         outputs = skorch.NeuralNet.forward_iter(net, skorch.dataset.Dataset(rows))
@@ -93,7 +138,13 @@ def measure(device, X, args, threads=None):
     else:
         name = f"{cpu_name()} ({torch.get_num_threads()} torch threads, {os.cpu_count()} cores)"
     rows = []
-    paths = [("skmetamorph teacher_proba (TorchClassifier slices, logits)", label, batch)]
+    paths = [
+        (
+            "skmetamorph MetamorphosisClassifier soft labeling (TorchClassifier slices, logits)",
+            label,
+            batch,
+        )
+    ]
     if not args.skip_skorch_loader:
         paths.append(("skorch DataLoader, row by row (baseline)", skorch_loader, net.batch_size))
     timings = timed([function for _, function, _ in paths], X, args.repeats)

@@ -27,11 +27,23 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    get_routing_for_object,
+    process_routing,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
 
 from ._engine import materialise, stream_to_student
 from ._progress import Progress, Stage
-from ._teachers import fit_teacher
+from ._teachers import fit_teacher, needs_no_data
 from .base import transfer_plan
 from .metrics import fidelity_score
 from .samplers import PoolSampler
@@ -201,7 +213,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
     # ----------------------------------------------------------- the template
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X=None, y=None):
+    def fit(self, X=None, y=None, **fit_params):
         """Fit the teacher, make and label the transfer set, fit the student.
 
         The steps: validate the input, fit the teacher (on the labeled rows,
@@ -222,8 +234,21 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             (scikit-learn's semi-supervised convention); a regressor's
             targets with NaN (in every output). Unlabeled rows are seen by
             semi-supervised teachers and by samplers that draw from the pool.
-            ``None`` (every row unlabeled) only for a regressor whose teacher
-            needs no data.
+            ``None`` (every row unlabeled) only for a teacher that needs no
+            data.
+        **fit_params : dict
+            ``sample_weight`` (array-like of shape (n_samples,)): weights of
+            the rows. The teacher is fitted with the weights of the rows it
+            sees; the student gets the labeled rows' weights, and every
+            transfer row the mean weight of the given rows (so rescaling the
+            weights changes nothing). Without metadata routing only
+            ``sample_weight`` is accepted, and teacher and student must take
+            it. With ``sklearn.set_config(enable_metadata_routing=True)``,
+            any metadata is routed as the teacher and student request it
+            (``set_fit_request``); the student can only receive
+            ``sample_weight`` (transfer rows have no other metadata), which
+            is how a :class:`~sklearn.pipeline.Pipeline` student learns soft
+            labels.
 
         Returns
         -------
@@ -234,26 +259,33 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         # work: a fit that fails puts back what the last good fit left.
         previous = {key: self.__dict__[key] for key in _INPUT_ATTRIBUTES if key in self.__dict__}
         try:
-            return self._fit(X, y)
+            return self._fit(X, y, fit_params)
         except BaseException:  # KeyboardInterrupt too: nothing half-fitted stays
             for key in _INPUT_ATTRIBUTES:
                 self.__dict__.pop(key, None)
             self.__dict__.update(previous)
             raise
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, fit_params):
         """The template: validate, teacher, plan, label, student, commit."""
         self._check_kinds()
         X, y, labeled = self._validate_fit_data(X, y)
-        self._check_student_setup()
+        teacher_params, sample_weight = self._route_metadata(fit_params, X)
+        self._check_weights(y, labeled, sample_weight)
+        self._check_student_setup(weighted=sample_weight is not None)
         rng = check_random_state(self.random_state)
-        fit = _Fit(X=X, y=y, labeled=labeled)
+        fit = _Fit(X=X, y=y, labeled=labeled, sample_weight=sample_weight)
         n_labeled, n_rows = int(labeled.sum()), labeled.shape[0]
 
         with self._stage("teacher fit", f"{n_labeled} labeled of {n_rows} rows"):
             teacher = self._seeded(clone(self._teacher_template()), rng)
             fit.teacher = fit_teacher(
-                teacher, X, self._teacher_y(y, labeled), labeled, self._teacher_data()
+                teacher,
+                X,
+                self._teacher_y(y, labeled),
+                labeled,
+                self._teacher_data(),
+                **teacher_params,
             )
         self._task_setup(fit)
 
@@ -272,6 +304,8 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         method = "partial_fit" if self.streaming else "fit"
         if self.include_labeled and n_labeled > 0:
             head_rows, head_targets = self._labeled_targets(fit, X[labeled], y[labeled], method)
+            if sample_weight is not None:
+                fit.head_weight = sample_weight[labeled]
         else:
             dtype = fit.plan.dtype if X is None else X.dtype
             head_rows, head_targets = np.empty((0, fit.plan.n_features), dtype), None
@@ -331,7 +365,101 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     def _validate_fit_data(self, X, y):
         """``(X, y, labeled)``: validated rows (or None), targets (or None), labeled mask."""
 
-    def _check_student_setup(self):
+    def _route_metadata(self, fit_params, X):
+        """``(teacher_params, sample_weight)``: what ``fit``'s metadata gives teacher and student."""
+        method = "partial_fit" if self.streaming else "fit"
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            # A list of teachers is not a routing target (see get_metadata_routing).
+            teacher_params = {} if isinstance(self.teacher, list) else dict(routed.teacher.fit)
+            student_params = dict(routed.student[method])
+        else:
+            unknown = sorted(set(fit_params) - {"sample_weight"})
+            if unknown:
+                raise TypeError(
+                    f"{type(self).__name__}.fit got unexpected keyword arguments {unknown}. "
+                    "Without metadata routing only sample_weight is accepted; enable it "
+                    "with sklearn.set_config(enable_metadata_routing=True) and request the "
+                    "metadata with set_fit_request on the teacher."
+                )
+            weights = {k: v for k, v in fit_params.items() if v is not None}
+            self._check_accepts_weights(weights)
+            teacher_params = student_params = weights
+        extra = sorted(set(student_params) - {"sample_weight"})
+        if extra:
+            raise ValueError(
+                f"The student requested {extra}, but only sample_weight can reach it: the "
+                "transfer rows the teacher labels have no other metadata."
+            )
+        sample_weight = student_params.get("sample_weight")
+        if sample_weight is not None:
+            if X is None:
+                raise ValueError("sample_weight was given without X.")
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if X is None:
+            teacher_params = {}
+        return teacher_params, sample_weight
+
+    def _check_accepts_weights(self, weights):
+        """Without routing, sample_weight must be accepted by the teacher(s) and the student."""
+        if "sample_weight" not in weights:
+            return
+        for role, estimator in [("teacher", t) for t in self._teacher_list()]:
+            if needs_no_data(estimator) or isinstance(estimator, FrozenEstimator):
+                continue  # fitted on nothing: there is nothing to weigh
+            if not has_fit_parameter(estimator, "sample_weight"):
+                raise ValueError(
+                    f"sample_weight was given, and the {role} {type(estimator).__name__}.fit "
+                    "does not take it. Use another teacher, or metadata routing "
+                    "(sklearn.set_config(enable_metadata_routing=True)) to send the "
+                    "weights only where they are requested."
+                )
+
+    def get_metadata_routing(self):
+        """How ``fit``'s metadata reaches the teacher and the student.
+
+        The teacher's ``fit`` gets what it requests (a list of teachers gets
+        none), the student's ``fit`` (or ``partial_fit`` when streaming) what
+        it requests, of which only ``sample_weight`` is possible. See
+        :ref:`scikit-learn's metadata routing <metadata_routing>`.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing of this object.
+        """
+        router = MetadataRouter(owner=self)
+        if not isinstance(self.teacher, list):
+            router.add(
+                teacher=self.teacher,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        router.add(
+            student=self.student,
+            method_mapping=MethodMapping()
+            .add(caller="fit", callee="fit")
+            .add(caller="fit", callee="partial_fit"),
+        )
+        return router
+
+    def _student_weights(self, fit, n_rows, head):
+        """Weights of ``n_rows`` student rows: a slice of the labeled rows', or transfer rows'.
+
+        ``head`` is the slice of the labeled rows for a chunk of them, None
+        for transfer rows, ``"all"`` for the whole student set (labeled rows
+        first). None when no sample_weight was given.
+        """
+        if fit.sample_weight is None:
+            return None
+        transfer_weight = float(np.mean(fit.sample_weight)) if fit.sample_weight.size else 1.0
+        head_weight = getattr(fit, "head_weight", np.empty(0))
+        if head is None:
+            return np.full(n_rows, transfer_weight)
+        if isinstance(head, slice):
+            return head_weight[head]
+        return np.concatenate([head_weight, np.full(n_rows - len(head_weight), transfer_weight)])
+
+    def _check_student_setup(self, weighted=False):
         """Raise a clear error before any work when the student cannot be trained."""
         if self.streaming and not callable(getattr(self.student, "partial_fit", None)):
             raise ValueError(
@@ -340,9 +468,28 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 "one (SGDClassifier, SGDRegressor, MLPClassifier, MLPRegressor, "
                 "MultinomialNB, skmetamorph.torch.TorchClassifier, ...) or streaming=False."
             )
+        if weighted and not self._student_takes_weights():
+            method = "partial_fit" if self.streaming else "fit"
+            raise ValueError(
+                f"sample_weight was given, and the student {type(self.student).__name__}."
+                f"{method} does not take it. For a Pipeline student, enable metadata routing "
+                "(sklearn.set_config(enable_metadata_routing=True)) and request the weights "
+                "on its last step (set_fit_request(sample_weight=True))."
+            )
+
+    def _student_takes_weights(self):
+        """Whether the student's fit (partial_fit when streaming) can take sample_weight."""
+        method = "partial_fit" if self.streaming else "fit"
+        if _routing_enabled():
+            return get_routing_for_object(self.student).consumes(method, ["sample_weight"]) != set()
+        # Named, not through **kwargs: Pipeline.fit(**params) wants step__sample_weight.
+        return "sample_weight" in inspect.signature(getattr(self.student, method)).parameters
 
     def _check_kinds(self):
         """Raise when the teacher or student declares the wrong kind (classifier/regressor)."""
+
+    def _check_weights(self, y, labeled, sample_weight):
+        """Raise when the weights leave nothing to learn from (task hook)."""
 
     def _teacher_data(self):
         """Rows a trainable teacher sees: "auto" (all rows for semi-supervised ones)."""
@@ -373,7 +520,11 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _partial_fit_student(self, fit, X, targets, head):
         """One streamed ``partial_fit`` step on a chunk (``head``: its slice of labeled rows)."""
-        fit.student.partial_fit(X, targets, **self._partial_fit_params(fit.student))
+        kwargs = self._partial_fit_params(fit.student)
+        weights = self._student_weights(fit, X.shape[0], head)
+        if weights is not None:
+            kwargs["sample_weight"] = weights
+        fit.student.partial_fit(X, targets, **kwargs)
 
     # --------------------------------------------------------------- helpers
     def _partial_fit_params(self, student):

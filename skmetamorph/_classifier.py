@@ -242,9 +242,19 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         self._check_labels(y, labeled, data_free)
         return X, y, labeled
 
-    def _check_student_setup(self):
-        super()._check_student_setup()
+    def _check_student_setup(self, weighted=False):
+        super()._check_student_setup(weighted)
         self._check_soft_label_support()
+
+    def _check_weights(self, y, labeled, sample_weight):
+        if sample_weight is None or y is None or needs_no_data(self.teacher):
+            return
+        weighted = np.unique(y[labeled & (sample_weight > 0)])
+        if weighted.shape[0] < 2:
+            raise ValueError(
+                "sample_weight leaves fewer than two classes with positive weight among the "
+                f"labeled rows (got {weighted.tolist()}); a classifier needs at least two."
+            )
 
     def _check_kinds(self):
         # A declared regressor cannot be a classifier's teacher or student;
@@ -369,13 +379,16 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         if _takes_soft_targets(self.student):
             return
         method = "partial_fit" if self.streaming else "fit"
-        if not accepts_parameter(getattr(self.student, method), "sample_weight"):
+        if not self._student_takes_weights():
             raise ValueError(
                 f"labels='soft' needs a student whose {method} accepts sample_weight (each "
                 f"row is repeated per class, weighted by its probability); "
                 f"{type(self.student).__name__}.{method} has no sample_weight. Use "
                 "labels='hard', or a student that takes sample_weight or has the "
-                "student.soft_targets tag (see skmetamorph.utils.StudentTags)."
+                "student.soft_targets tag (see skmetamorph.utils.StudentTags). A Pipeline "
+                "student gets them through metadata routing: "
+                "sklearn.set_config(enable_metadata_routing=True) and "
+                "set_fit_request(sample_weight=True) on its last step."
             )
 
     def _classes(self, teacher, y_labeled):
@@ -475,16 +488,14 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
           and on a transfer row the second term alone.
         """
         student = fit.student
+        row_weights = self._student_weights(fit, X_student.shape[0], "all")
+        kwargs = {} if row_weights is None else {"sample_weight": row_weights}
         if targets.ndim == 1:
-            student.fit(X_student, targets)
+            student.fit(X_student, targets, **kwargs)
             return
         if not _takes_soft_targets(student):
-            X_rep, class_index, weight = expand_soft_targets(
-                X_student, targets, self.min_soft_weight
-            )
-            student.fit(X_rep, fit.classes[class_index], sample_weight=weight)
+            self._fit_expanded(student.fit, fit, X_student, targets, row_weights)
             return
-        kwargs = {}
         if has_fit_parameter(student, "classes"):
             kwargs["classes"] = fit.classes
         if self._distills(student):
@@ -504,12 +515,16 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         kwargs = self._partial_fit_params(student)
         if accepts_parameter(student.partial_fit, "classes"):
             kwargs["classes"] = fit.classes
+        row_weights = self._student_weights(fit, X.shape[0], head)
         if targets.ndim == 1:
+            if row_weights is not None:
+                kwargs["sample_weight"] = row_weights
             student.partial_fit(X, targets, **kwargs)
         elif not _takes_soft_targets(student):
-            X_rep, class_index, weight = expand_soft_targets(X, targets, self.min_soft_weight)
-            student.partial_fit(X_rep, fit.classes[class_index], sample_weight=weight, **kwargs)
+            self._fit_expanded(student.partial_fit, fit, X, targets, row_weights, **kwargs)
         else:
+            if row_weights is not None:
+                kwargs["sample_weight"] = row_weights
             if self._distills(student):
                 kwargs.update(
                     hard_targets=self._true_classes(fit, X.shape[0], head),
@@ -517,6 +532,13 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                     alpha=self.alpha,
                 )
             student.partial_fit(X, targets.astype(X.dtype, copy=False), **kwargs)
+
+    def _fit_expanded(self, method, fit, X, targets, row_weights, **kwargs):
+        """Soft labels for a hard-label student: each row once per class, weighted."""
+        X_rep, class_index, weight = expand_soft_targets(
+            X, targets, self.min_soft_weight, row_weights
+        )
+        method(X_rep, fit.classes[class_index], sample_weight=weight, **kwargs)
 
     def _commit(self, fit):
         super()._commit(fit)
@@ -565,3 +587,4 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
 def _takes_soft_targets(student):
     """Whether the student trains on probability targets directly (its tag)."""
     return get_metamorph_tags(student).student.soft_targets
+

@@ -166,7 +166,11 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
         return RegressionLabeler(fit.teacher, outputs=getattr(fit, "outputs", None))
 
     def _fit_student(self, fit, X, targets):
-        fit.student.fit(X, targets)
+        weights = self._student_weights(fit, X.shape[0], "all")
+        if weights is None:
+            fit.student.fit(X, targets)
+        else:
+            fit.student.fit(X, targets, sample_weight=weights)
 
     def _validate_fit_data(self, X, y):
         """Validated ``X`` (or None), float ``y`` (or None) and the labeled-row mask."""

@@ -83,7 +83,7 @@ def mix_with_true_labels(soft, y_true_indices, alpha):
     return alpha * onehot + (1.0 - alpha) * soft
 
 
-def expand_soft_targets(X, targets, min_weight):
+def expand_soft_targets(X, targets, min_weight, row_weight=None):
     """Repeat each row once per class, weighted by its probability, for hard-label students.
 
     A student that only accepts hard ``y`` learns soft labels through
@@ -102,6 +102,9 @@ def expand_soft_targets(X, targets, min_weight):
         Probability targets.
     min_weight : float
         Drop class weights below this.
+    row_weight : ndarray of shape (n_samples,), default=None
+        Weights of the original rows (``sample_weight``): each repeated row's
+        weight is multiplied by its row's.
 
     Returns
     -------
@@ -110,14 +113,17 @@ def expand_soft_targets(X, targets, min_weight):
     class_indices : ndarray of shape (n_expanded,)
         Column of ``targets`` (class index) of each repeated row.
     sample_weight : ndarray of shape (n_expanded,)
-        Weights, summing to one per original row.
+        Weights, summing to one per original row (to its ``row_weight``).
     """
     keep = targets >= min_weight
     keep[np.arange(targets.shape[0]), np.argmax(targets, axis=1)] = True
     kept = np.where(keep, targets, 0.0)
     kept /= kept.sum(axis=1, keepdims=True)
     rows, class_indices = np.nonzero(keep)
-    return X[rows], class_indices, kept[rows, class_indices]
+    weight = kept[rows, class_indices]
+    if row_weight is not None:
+        weight = weight * np.asarray(row_weight)[rows]
+    return X[rows], class_indices, weight
 
 
 def align_proba(proba, source_classes, target_classes):

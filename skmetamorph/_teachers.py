@@ -71,7 +71,8 @@ def fit_teacher(teacher, X, y, labeled, teacher_data="auto", **fit_params):
     teacher_data : {"auto", "labeled", "all"}, default="auto"
         Rows of a trainable teacher.
     **fit_params : dict
-        Passed to the teacher's ``fit``.
+        Passed to the teacher's ``fit``; per-row arrays (``sample_weight``)
+        are cut to the rows the teacher sees.
 
     Returns
     -------
@@ -84,13 +85,23 @@ def fit_teacher(teacher, X, y, labeled, teacher_data="auto", **fit_params):
         return teacher.fit(X, y, teacher_data, labeled=labeled, **fit_params)
     if needs_no_data(teacher):
         if y is not None and labeled.any():
-            return teacher.fit(X[labeled], y[labeled], **fit_params)
+            return teacher.fit(X[labeled], y[labeled], **_rows_of(fit_params, labeled))
         return teacher.fit(X, **fit_params)
     if teacher_data == "auto":
         teacher_data = "all" if is_semi_supervised(teacher) else "labeled"
     if teacher_data == "all":
         return teacher.fit(X, y, **fit_params)
-    return teacher.fit(X[labeled], y[labeled], **fit_params)
+    return teacher.fit(X[labeled], y[labeled], **_rows_of(fit_params, labeled))
+
+
+def _rows_of(params, mask):
+    """``params`` with every per-row array (one entry per row of ``mask``) cut to ``mask``."""
+    out = {}
+    for key, value in params.items():
+        if hasattr(value, "__len__") and not isinstance(value, str) and len(value) == len(mask):
+            value = np.asarray(value)[mask]
+        out[key] = value
+    return out
 
 
 class _BaseTeacherEnsemble(BaseEstimator, metaclass=ABCMeta):

@@ -39,3 +39,4 @@ def test_mnist_benchmark_quick_mode(tmp_path):
     # than the tree, and a tree made from it that beats the tree alone.
     assert teacher > 0.85 and article > baseline + 0.05
     assert (tmp_path / "mnist_quick.png").stat().st_size > 0
+

@@ -291,3 +291,18 @@ def test_built_api_pages_exist():
             unlinked.append(name)
     assert not missing, f"public names without an API page in the built docs: {missing}"
     assert not unlinked, f"API pages not linked from api.html: {unlinked}"
+
+
+def test_readme_result_sections_are_generated_from_the_committed_json():
+    # README numbers come from committed results, never typed by hand: the
+    # sections between the markers are exactly what the renderer writes.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "render_readme", ROOT / "benchmarks" / "render_readme.py"
+    )
+    render_readme = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render_readme)
+    readme = render_readme.README.read_text()
+    for name in render_readme.SECTIONS:
+        assert render_readme.render(name) in readme, f"README section {name!r} is stale"

@@ -224,9 +224,11 @@ def get_metamorph_tags(estimator):
     tags : MetamorphTags
         Its tags; a new object, safe to modify.
     """
-    own = getattr(estimator, "__skmetamorph_tags__", None)
+    # Looked up on the class: a wrapper that forwards attributes to the
+    # estimator it holds (FrozenEstimator.__getattr__) must not borrow its tags.
+    own = getattr(type(estimator), "__skmetamorph_tags__", None)
     if callable(own) and not isinstance(estimator, type):
-        return own()
+        return own(estimator)
     provider = _provider_for(estimator)
     if provider is not None:
         tags = provider(estimator)

@@ -1,0 +1,326 @@
+"""Write the README's result sections of the speed and tabular benchmarks from their JSON.
+
+Every number in those sections comes from ``speed.json`` and ``tabular.json``
+(written by ``benchmarks/bench_speed.py`` and ``benchmarks/bench_tabular.py``);
+none is typed by hand. Each section sits in README.md between the markers
+``<!-- results:NAME -->`` and ``<!-- /results:NAME -->``.
+
+Usage::
+
+    python benchmarks/render_readme.py           # print the sections
+    python benchmarks/render_readme.py --write   # replace them in README.md
+"""
+
+import argparse
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+README = RESULTS.parent.parent / "README.md"
+COMMAND = "python benchmarks/render_readme.py --write"
+
+
+def _signed(value, digits=3):
+    """``+0.006`` / ``−0.021`` (a true minus sign, as in the README's prose)."""
+    text = f"{value:+.{digits}f}"
+    return text.replace("-", "−")
+
+
+def _p(value):
+    if value < 0.001:
+        return "<0.001"
+    if value >= 0.995:
+        return "1.0"
+    return f"{value:.3f}" if value < 0.1 else f"{value:.2f}"
+
+
+def _p_is(value):
+    """``p = 0.014`` with no-break spaces, so that wrapping keeps it on one line."""
+    return "p\u00a0=\u00a0" + _p(value)
+
+
+def _pct(value):
+    return f"{value:+.1%}".replace("-", "−")
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _met(flag):
+    return "met" if flag else "**not met**"
+
+
+# ----------------------------------------------------------------- speed
+def speed_section(d):
+    env = d["environment"]
+    o, m, mem, lab = d["overhead"], d["munge"], d["memory"], d["labeling"]
+    load = env["machine"]["load_average_1_5_15_min"]
+    minutes = d["elapsed_seconds"] / 60
+    lines = [
+        f"**Speed and memory** — `{env['command']}` (`benchmarks/results/speed.json`, "
+        f"{env['date'][:10]}; each comparison side by side in one run, on a "
+        f"{env['machine']['cpu_count']}-core machine, one BLAS/OpenMP thread; "
+        f"{minutes:.0f} minutes, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        "(1 / 5 / 15 min) at the end; `--quick` under one):",
+        "",
+    ]
+    rows = []
+    n_paired = len(o["by_hand"]["all_s"])
+    rows.append(
+        [
+            f"`MetamorphosisClassifier.fit` vs the same chain by hand (RF teacher of "
+            f"{o['teacher_trees']} trees on {o['n_rows']:,} rows, MUNGE x{o['munge_factor']:g}, "
+            "tree student)",
+            f"{_pct(o['overhead_paired_median'])} (median of {n_paired} paired runs; "
+            f"best vs best {_pct(o['overhead_best'])})",
+            "≤ " + f"{d['targets']['overhead_max']:.0%}",
+            _met(o["met"]),
+        ]
+    )
+    fg, gb = m["fit_generate"], m["generate_batches"]
+    ks = min(fg["ks_pvalue_min"], gb["ks_pvalue_min"])
+    mean_diff = max(fg["mean_diff_max_in_sd"], gb["mean_diff_max_in_sd"])
+    sd_dev = max(
+        abs(r - 1) for side in (fg, gb) for r in side["sd_ratio_range"]
+    )
+    same = (
+        "the same plan and identical rows"
+        if m["fit_generate_rows_equal_generate_batches_rows"]
+        else "the same plan, but the rows differ"
+    )
+    rows.append(
+        [
+            f"MUNGE vs a per-row Python loop of the same algorithm ({m['n_rows']:,} rows → "
+            f"{m['n_out']:,}), each verb against the loop",
+            f"`fit_generate` {fg['speedup_best']:.0f}x, `generate_batches` (chunks of 10,000, "
+            f"concatenated) {gb['speedup_best']:.0f}x: one code path ({same}); "
+            f"KS p ≥ {ks:.2f} per feature, means within {mean_diff:.3f} sd, "
+            f"sds within {sd_dev:.1%}",
+            f"≥ {d['targets']['munge_speedup_min']:.0f}x each, same distribution",
+            _met(m["met"]),
+        ]
+    )
+    streamed = [r for r in mem["rows"] if r["path"] == "streamed"]
+    materialised = [r for r in mem["rows"] if r["path"] == "materialised"]
+    rows.append(
+        [
+            "streamed fit, peak memory (tracemalloc) for "
+            f"{streamed[0]['n_transfer_samples']:,} → {streamed[-1]['n_transfer_samples']:,} "
+            "transfer rows",
+            f"{streamed[0]['peak_mb']:.1f} → {streamed[-1]['peak_mb']:.1f} MB "
+            f"(largest / smallest {mem['streamed_peak_largest_over_smallest']:.2f}x for "
+            f"{mem['size_largest_over_smallest']:.0f}x the rows); materialised "
+            f"{materialised[0]['peak_mb']:.0f} → {materialised[-1]['peak_mb']:.0f} MB",
+            f"flat (≤ {d['targets']['streamed_flatness_max']}x)",
+            _met(mem["met"]),
+        ]
+    )
+    big = {r["path"]: r for r in d["big_stream"]}
+    s = big["streamed"]
+    cell = (
+        f"streamed: +{s['fit_rss_increase_mb']:,.0f} MB resident during fit, "
+        f"{s['seconds']:.0f} s"
+    )
+    if "materialised" in big:
+        b = big["materialised"]
+        cell += (
+            f"; materialised: +{b['fit_rss_increase_mb']:,.0f} MB, {b['seconds']:.0f} s; "
+            f"fidelity {s['fidelity_on_30000_rows']:.3f} / {b['fidelity_on_30000_rows']:.3f}"
+        )
+    rows.append(
+        [
+            f"{s['n_transfer_samples']:,} MUNGE rows ({s['transfer_set_mb'] / 1024:.1f} GB "
+            "as float64), SGD student, fresh process",
+            cell,
+            "fits in memory (streamed: resident increase below the transfer set's size)",
+            _met(s["fit_rss_increase_mb"] < s["transfer_set_mb"]),
+        ]
+    )
+    lines.append(_table(["measure", "result", "target", "met?"], rows))
+    lines += [
+        "",
+        f"Labeling throughput ({lab['n_rows']:,} rows, soft labels, {lab['teacher_trees']}-tree "
+        "forest with `n_jobs=1`): the time of `MetamorphosisClassifier(FrozenEstimator(forest), "
+        "student, PoolSampler(pool=\"all\"), labels=\"soft\", include_labeled=False, "
+        "batch_size=b, n_jobs=j).fit` on the rows, with a student that ignores its targets "
+        "(input checks, chunking, `predict_proba` per chunk, soft labels, gathering rows and "
+        "targets); for reference, one `predict_proba` call on all rows:",
+        "",
+    ]
+    by_batch = {}
+    for r in lab["results"]:
+        by_batch.setdefault(r["batch_size"], {})[(r["n_jobs"], r["backend"])] = r
+    header = ["batch_size", "n_jobs=1 (rows/s)", "n_jobs=2, loky", "n_jobs=2, threading"]
+    table = []
+    for b, r in by_batch.items():
+        two = [r[2, backend] for backend in ("loky", "threading")]
+        table.append(
+            [f"{b:,}", f"{r[1, '-']['rows_per_s']:,.0f}"]
+            + [f"{x['rows_per_s']:,.0f} ({x['speedup_vs_n_jobs_1']:.2f}x)" for x in two]
+        )
+    ref = lab["reference_one_predict_proba_call"]
+    table.append(["all rows, one `predict_proba` call", f"{ref['rows_per_s']:,.0f}", "-", "-"])
+    lines.append(_table(header, table))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------- tabular
+SAMPLER_NAMES = {
+    "none": "none (training rows relabeled)",
+    "munge": "MUNGE",
+    "kde": "KDE",
+    "gmm": "GMM",
+    "uniform": "uniform",
+    "boundary": "boundary-focused",
+}
+
+
+def _sizes(config, per_dataset):
+    """``100 and 400 (100 only for wine, iris)``: the sizes, and datasets too small for some."""
+    sizes = config["sizes"]
+    text = " and ".join(map(str, sizes))
+    used = {}
+    for entry in per_dataset:
+        used.setdefault(entry["dataset"], set()).add(entry["n_train"])
+    partial = {}
+    for dataset in config["datasets"]:
+        if used.get(dataset, set()) != set(sizes):
+            partial.setdefault(tuple(sorted(used.get(dataset, ()))), []).append(dataset)
+    notes = [
+        f"{' and '.join(map(str, kept)) or 'none'} only for {', '.join(names)}"
+        for kept, names in partial.items()
+    ]
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def tabular_section(d):
+    env, config, summary = d["environment"], d["config"], d["summary"]
+    by = {(r["student"], r["sampler"]): r for r in summary}
+    samplers = [s for s in SAMPLER_NAMES if any(k[1] == s for k in by)]
+    columns = [(st, metric) for st in ("tree8", "tree") for metric in ("fidelity", "accuracy")]
+    best = {c: max(by[c[0], s][f"{c[1]}_gain"] for s in samplers) for c in columns}
+    rows = []
+    for s in samplers:
+        row = [SAMPLER_NAMES[s]]
+        for student, metric in columns:
+            r = by[student, s]
+            gain = _signed(r[f"{metric}_gain"])
+            if r[f"{metric}_gain"] == best[student, metric] and best[student, metric] > 0:
+                gain = f"**{gain}**"
+            row.append(f"{gain} ({_p(r[f'{metric}_gain_p'])})")
+        rows.append(row)
+    header = [
+        "sampler",
+        "tree8: fidelity gain (p)",
+        "tree8: accuracy gain (p)",
+        "full tree: fidelity gain (p)",
+        "full tree: accuracy gain (p)",
+    ]
+    n_units = summary[0]["n_units"]
+    direct = {st: by[st, samplers[0]] for st in ("tree8", "tree")}
+    lines = [
+        f"**Pedagogical rule extraction on tabular data** — `{env['command']}` "
+        f"(`benchmarks/results/tabular.json`, `tabular.png`, {env['date'][:10]}): "
+        f"{', '.join(config['datasets'])}; {_sizes(config, d['per_dataset'])} training rows; "
+        f"{config['splits']} splits, {n_units} (dataset, size, split) units. "
+        f"Teacher `{config['teacher']}`; "
+        "students `DecisionTreeClassifier(max_leaf_nodes=8)` (tree8) and a full tree, trained "
+        "directly on the true labels or by metamorphosis on teacher labels of the training "
+        f"rows plus {config['factor']:g}x as many synthetic rows (`include_labeled=False`). "
+        "Mean gain over the directly trained student, on held-out rows; p from a Wilcoxon "
+        f"signed-rank test over the {n_units} paired units:",
+        "",
+        _table(header, rows),
+        "",
+        f"Direct students: fidelity {direct['tree8']['direct_fidelity']:.3f} / accuracy "
+        f"{direct['tree8']['direct_accuracy']:.3f} (tree8), "
+        f"{direct['tree']['direct_fidelity']:.3f} / {direct['tree']['direct_accuracy']:.3f} "
+        "(full tree).",
+    ]
+    overall = {c["student"]: c for c in d["boundary_vs_munge"] if c["dataset"] == "all"}
+    significant = [
+        c
+        for c in d["boundary_vs_munge"]
+        if c["dataset"] != "all" and c["p"] < 0.05
+    ]
+    names = {"tree8": "tree8", "tree": "full tree"}
+    parts = [
+        f"{c['dataset']} at {c['n_train']} rows, {names[c['student']]} "
+        f"{_signed(c['fidelity_diff'])} ({_p_is(c['p'])})"
+        for c in significant
+    ]
+    lines += [
+        "Boundary-focused sampler minus MUNGE alone at equal transfer size (fidelity): "
+        f"overall full tree {_signed(overall['tree']['fidelity_diff'])} "
+        f"({_p_is(overall['tree']['p'])}), tree8 {_signed(overall['tree8']['fidelity_diff'])} "
+        f"({_p_is(overall['tree8']['p'])}); per dataset, size and student, p < 0.05 in: "
+        + ("; ".join(parts) if parts else "none")
+        + f" (of {len(d['boundary_vs_munge']) - len(overall)} comparisons). "
+        f"The full run took {d['elapsed_seconds']:.0f} s on "
+        f"{env['machine']['cpu_count']} cores (load average "
+        f"{env['machine']['load_average_1_5_15_min'][0]:.1f} at the end).",
+    ]
+    return "\n".join(lines)
+
+
+SECTIONS = {"speed": speed_section, "tabular": tabular_section}
+
+
+def _wrap(markdown, width=92):
+    """Wrap the prose paragraphs (not the tables) as the rest of the README is."""
+    out = []
+    for block in markdown.split("\n\n"):
+        if block.startswith("|"):
+            out.append(block)
+        else:
+            out.append(
+                "\n".join(
+                    textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                    for line in block.split("\n")
+                )
+            )
+    return "\n\n".join(out)
+
+
+def render(name):
+    data = json.loads((RESULTS / f"{name}.json").read_text())
+    return _wrap(
+        SECTIONS[name](data)
+        + f"\n\n<sub>Numbers above written from `benchmarks/results/{name}.json` by "
+        f"`{COMMAND}`.</sub>"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="replace the sections in README.md")
+    parser.add_argument("sections", nargs="*", default=list(SECTIONS))
+    args = parser.parse_args(argv)
+    text = README.read_text()
+    for name in args.sections:
+        body = render(name)
+        if not args.write:
+            print(body + "\n")
+            continue
+        begin = f"<!-- results:{name}: written by {COMMAND} from {name}.json -->"
+        end = f"<!-- /results:{name} -->"
+        pattern = re.compile(
+            rf"<!-- results:{name}\b[^>]*-->\n(?:.*?\n)?<!-- /results:{name} -->", re.DOTALL
+        )
+        if not pattern.search(text):
+            sys.exit(f"README.md has no markers for the section {name!r}")
+        text = pattern.sub(lambda _: f"{begin}\n{body}\n{end}", text, count=1)
+    if args.write:
+        README.write_text(text)
+        print(f"wrote {', '.join(args.sections)} into {README}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
