@@ -7,7 +7,8 @@ the core uses them is documented in :mod:`skmetamorph.utils`.
 
 import contextlib
 import inspect
-from numbers import Integral
+from collections.abc import Mapping
+from numbers import Integral, Number
 
 import numpy as np
 import skorch
@@ -16,11 +17,15 @@ from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochScoring
 from skorch.dataset import Dataset as _SkorchDataset
 from skorch.utils import to_device, to_numpy
+from scipy import sparse
+from sklearn.utils import assert_all_finite, check_array, check_consistent_length
+from sklearn import get_config
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from ..utils import MetamorphTags
-from ._losses import distillation_loss
+from ._losses import _check_temperature_alpha, distillation_loss
 from ._skorch import _first_output, _is_softmax, _module_output
 
 
@@ -42,6 +47,75 @@ def _as_float32(x):
     if isinstance(x, (list, tuple)):
         return type(x)(_as_float32(value) for value in x)
     return x
+
+
+def _cuda_state():
+    # device_count() is 0 without CUDA; neither call initialises CUDA.
+    return (
+        f"torch.cuda.is_available() is {torch.cuda.is_available()}, "
+        f"torch.cuda.device_count() is {torch.cuda.device_count()}"
+    )
+
+
+def _check_device(device):
+    """Fail early, and clearly, on a device that this machine does not have.
+
+    torch itself only fails once the first tensor moves, deep inside
+    ``initialize`` or the first batch, with a message that names neither the
+    parameter nor what is available. ``None`` (skorch: leave tensors where
+    they are) and any CPU device always pass.
+    """
+    if device is None:
+        return
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device ({str(exc).splitlines()[0]}); use "
+            f"'cpu', 'cuda' or 'cuda:<index>' ({_cuda_state()})."
+        ) from None
+    if parsed.type in ("cpu", "meta"):
+        return
+    cuda_state = _cuda_state()
+    if parsed.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} needs a CUDA GPU, but {cuda_state} (no GPU, or a "
+                "CPU-only build of PyTorch); use device='cpu'."
+            )
+        count = torch.cuda.device_count()
+        if parsed.index is not None and parsed.index >= count:
+            raise ValueError(
+                f"device={device!r} does not exist: torch.cuda.device_count() is {count}, "
+                f"so the CUDA devices are 'cuda:0' to 'cuda:{count - 1}'."
+            )
+        return
+    # Other accelerators (mps, xpu, ...): ask torch's module of that name, when
+    # it has one; what torch cannot tell us is left to torch.
+    backend = getattr(torch.backends, parsed.type, None) if parsed.type == "mps" else None
+    backend = backend or getattr(torch, parsed.type, None)
+    is_available = getattr(backend, "is_available", None)
+    if callable(is_available) and not is_available():
+        raise ValueError(
+            f"device={device!r} is not available on this machine "
+            f"(torch reports no {parsed.type!r} device); use device='cpu' ({cuda_state})."
+        )
+
+
+def _is_table(X):
+    """A pandas (or polars) DataFrame or Series, told apart without importing pandas."""
+    return not isinstance(X, (np.ndarray, Mapping)) and (
+        hasattr(X, "iloc") or (hasattr(X, "columns") and hasattr(X, "dtypes"))
+    )
+
+
+def _is_rows(X):
+    """A list or tuple of rows of Python values (scikit-learn's array-like).
+
+    skorch reads a list of arrays or tensors as several inputs of the module;
+    that case is left to skorch.
+    """
+    return isinstance(X, (list, tuple)) and (not X or isinstance(X[0], (list, tuple, Number)))
 
 
 def _target_class_index(y):
@@ -85,6 +159,9 @@ class TorchClassifier(NeuralNetClassifier):
     - **seeding**: ``random_state`` seeds torch for ``fit`` without touching
       torch's global random state, and is seeded by the meta-estimator's
       ``random_state`` like any scikit-learn estimator.
+    - **input checks**: like any scikit-learn estimator it validates ``X``
+      (see *Input validation* below) and fails early on a ``device`` this
+      machine does not have.
 
     Parameters
     ----------
@@ -108,6 +185,19 @@ class TorchClassifier(NeuralNetClassifier):
         Seeds weight initialisation, shuffling and dropout during ``fit``
         (inside :func:`torch.random.fork_rng`, so torch's global state is
         left as it was). ``None`` uses torch's global random state.
+
+        What the same seed guarantees: on the CPU, two fits on the same data
+        give identical weights and predictions. On a CUDA device, ``fit``
+        also asks cuDNN for deterministic algorithms (and turns off its
+        benchmark mode) while it trains, and puts both settings back
+        afterwards; other GPU kernels (atomic adds in some backward passes,
+        scatter and index operations) stay nondeterministic, so two fits
+        can still differ by rounding, about 1e-7 in the probabilities.
+        Bit-identical GPU fits need
+        :func:`torch.use_deterministic_algorithms` ``(True)`` (and, for
+        cuBLAS, the environment variable
+        ``CUBLAS_WORKSPACE_CONFIG=:4096:8``), which this class leaves to you
+        as it slows training down and makes some operations raise.
     verbose : int, default=0
         skorch's epoch table is printed when 1; quiet by default like
         scikit-learn estimators.
@@ -124,9 +214,15 @@ class TorchClassifier(NeuralNetClassifier):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels, the columns of ``predict_proba``.
+        Class labels, the columns of ``predict_proba``: the ``classes``
+        parameter when set, else the classes of the data.
     n_features_in_ : int
-        Number of features seen during fit (2-D array input).
+        Number of features seen during fit. Set for 2-D input (array,
+        DataFrame, sparse matrix, list of rows, tensor); absent for other
+        input (a ``Dataset``, a dict, images of more dimensions).
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during fit. Only set when ``X`` was a
+        DataFrame whose column names are all strings.
     temperature_ : float
         Temperature of the soft-target loss of the last fit (1.0 for hard
         labels).
@@ -140,6 +236,26 @@ class TorchClassifier(NeuralNetClassifier):
     --------
     distillation_loss : The loss used for soft targets.
     skmetamorph.MetamorphosisClassifier : Uses this as teacher or student.
+
+    Notes
+    -----
+    **Input validation.** Like a scikit-learn estimator, :meth:`fit`,
+    :meth:`partial_fit`, :meth:`predict`, :meth:`predict_proba` and
+    :meth:`predict_logits` check ``X`` with
+    :func:`sklearn.utils.validation.validate_data` when it is a 2-D array, a
+    DataFrame, a sparse matrix or a list of rows: NaN or infinity raise a
+    ``ValueError``, prediction on a different number of features than
+    ``fit`` saw raises a ``ValueError`` naming both, and a DataFrame is
+    converted to a float32 array (its string column names are recorded in
+    ``feature_names_in_`` and checked at prediction as scikit-learn does).
+    A torch tensor gets the same checks without leaving its device; arrays
+    of more than two dimensions are checked for NaN and infinity only.
+    Inputs that only skorch understands (a ``Dataset``, a dict of inputs, a
+    list of input arrays) are passed on as they are. Prediction before
+    ``fit`` raises :class:`~sklearn.exceptions.NotFittedError`. The test
+    for NaN and infinity costs one pass over ``X`` (a sum, no copy);
+    ``sklearn.config_context(assume_finite=True)`` skips it, as for any
+    scikit-learn estimator.
 
     Examples
     --------
@@ -244,12 +360,16 @@ class TorchClassifier(NeuralNetClassifier):
             Class labels, or probability targets (soft labels), one column per
             class.
         classes : array-like of shape (n_classes,), default=None
-            With probability targets: the class label of each column (default
-            ``0 .. n_classes - 1``). With labels: all classes, in case some are
-            missing from ``y``.
+            With probability targets: the class label of each column (default:
+            the ``classes`` parameter when set, else ``0 .. n_classes - 1``).
+            When the ``classes`` parameter is set too, it fixes the order of
+            ``classes_`` and the columns are reordered to match; it must hold
+            the same labels. With labels: all classes, in case some are
+            missing from ``y`` (ignored when the ``classes`` parameter is set).
         hard_targets : array-like of shape (n_samples,), default=None
             With probability targets: the column index of each row's true
-            class, ``-1`` for rows without one (the transfer set).
+            class (a column of ``y``, as named by ``classes``), ``-1`` for
+            rows without one (the transfer set).
         temperature : float > 0, default=1.0
             With probability targets: temperature of the soft term.
         alpha : float in [0, 1], default=1.0
@@ -262,8 +382,21 @@ class TorchClassifier(NeuralNetClassifier):
         -------
         self : TorchClassifier
             The fitted net.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` holds NaN or infinity, or has a different number of
+            features than the last fit with ``warm_start=True``; if ``device``
+            names a device this machine does not have; if ``temperature`` or
+            ``alpha`` are out of range; if ``classes`` and the ``classes``
+            parameter hold different labels.
         """
+        # Before any work: a missing GPU should not surface as a torch error
+        # from deep inside initialize() or the first batch.
+        _check_device(self.device)
         fresh = not self.warm_start or not self.initialized_
+        X = self._validate_X(X, reset=fresh or not hasattr(self, "n_features_in_"))
         targets = self._encode_targets(
             X, y, classes, hard_targets, temperature, alpha, reset=fresh
         )
@@ -301,7 +434,20 @@ class TorchClassifier(NeuralNetClassifier):
         -------
         self : TorchClassifier
             The updated net.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`fit`; after the first call, also when ``X`` has another
+            number of features than the first call's.
         """
+        _check_device(self.device)
+        # The features are fixed by the call that builds the module; classes
+        # given to the constructor leave ``classes_inferred_`` unset, so
+        # ``first`` can be true again later, but the module stays as built.
+        X = self._validate_X(
+            X, reset=not self.initialized_ or not hasattr(self, "n_features_in_")
+        )
         first = not self.initialized_ or not hasattr(self, "classes_inferred_")
         targets = self._encode_targets(
             X, y, classes, hard_targets, temperature, alpha, reset=first
@@ -335,18 +481,104 @@ class TorchClassifier(NeuralNetClassifier):
         if y is None:  # a Dataset holding its own targets: skorch's own checks
             super().check_data(X, y)
 
+    def _validate_X(self, X, *, reset, min_samples=1):
+        """Check ``X`` as a scikit-learn estimator would, where skorch would not.
+
+        2-D arrays, DataFrames, sparse matrices and lists of rows go through
+        :func:`~sklearn.utils.validation.validate_data` (NaN and infinity,
+        ``n_features_in_`` and ``feature_names_in_``); a DataFrame becomes a
+        float32 array, as skorch would otherwise pass its columns to
+        ``forward`` as keyword arguments. Arrays keep their dtype (integer
+        arrays may be token ids for an embedding; floats are cast to float32
+        batch by batch) and are not copied. Tensors are checked on their
+        device; other inputs are skorch's business.
+        """
+        if isinstance(X, torch.Tensor):
+            return self._check_tensor(X, reset=reset)
+        if isinstance(X, np.ndarray) and X.ndim > 2:
+            # Images (n, channels, height, width) and the like: shape[1] is not
+            # a number of features, so only the values are checked.
+            if reset:
+                self._forget_features()
+            return check_array(
+                X,
+                dtype="numeric",
+                allow_nd=True,
+                ensure_min_samples=min_samples,
+                input_name="X",
+                estimator=self,
+            )
+        if isinstance(X, np.ndarray) or sparse.issparse(X) or _is_table(X) or _is_rows(X):
+            table = _is_table(X)
+            X = validate_data(
+                self,
+                X,
+                reset=reset,
+                accept_sparse=True,
+                dtype=np.float32 if table else "numeric",
+                ensure_min_samples=min_samples,
+            )
+            if table and not X.flags.writeable:
+                # A float32 frame comes back as a read-only view of its data
+                # (pandas' copy-on-write); torch warns on wrapping it in a tensor.
+                X = X.copy()
+            return X
+        if reset:
+            self._forget_features()
+        return X
+
+    def _forget_features(self):
+        # A fit on input without features must not leave the last fit's.
+        for name in ("n_features_in_", "feature_names_in_"):
+            self.__dict__.pop(name, None)
+
+    def _check_tensor(self, X, *, reset):
+        """The checks of ``validate_data`` on a tensor, without moving or copying it."""
+        if X.ndim == 2:
+            n_features = int(X.shape[1])
+            if reset:
+                self.n_features_in_ = n_features
+                self.__dict__.pop("feature_names_in_", None)
+            elif hasattr(self, "n_features_in_") and n_features != self.n_features_in_:
+                raise ValueError(
+                    f"X has {n_features} features, but {type(self).__name__} is expecting "
+                    f"{self.n_features_in_} features as input."
+                )
+        elif reset:
+            self._forget_features()
+        # assume_finite: scikit-learn's switch to skip this pass over X.
+        if X.is_floating_point() and X.numel() and not get_config()["assume_finite"]:
+            with torch.no_grad():
+                # One sum first (no copy); the element-wise test only when it
+                # is not finite, which finite values can also cause by overflow.
+                if not bool(torch.isfinite(X.sum())):
+                    if bool(torch.isnan(X).any()):
+                        raise ValueError(
+                            f"Input X contains NaN. {type(self).__name__} does not accept "
+                            "missing values encoded as NaN."
+                        )
+                    if bool(torch.isinf(X).any()):
+                        raise ValueError("Input X contains infinity.")
+        return X
+
     def _encode_targets(self, X, y, classes, hard_targets, temperature, alpha, reset):
         """Targets as the loss wants them: class indices, or a dict of soft and hard parts.
 
-        Also records the classes and ``n_features_in_`` that size the module.
+        Also records the classes that size the module. With probability
+        targets, the columns (named by ``classes``, else taken to follow
+        ``classes_``) are reordered to follow ``classes_``.
         """
-        if reset:
-            shape = getattr(X, "shape", None)
-            if shape is not None and len(shape) == 2:
-                self.n_features_in_ = int(shape[1])
         if y is None:
             return None
         y = to_numpy(y) if isinstance(y, torch.Tensor) else np.asarray(y)
+        if hasattr(X, "shape") and len(getattr(X, "shape", ())) >= 1:
+            check_consistent_length(X, y)
+        if y.dtype.kind in "fc":
+            assert_all_finite(y, input_name="y")
+        if classes is not None:
+            classes = np.asarray(classes)
+            if len(np.unique(classes)) != len(classes):
+                raise ValueError(f"classes must not repeat a label; got {classes.tolist()}.")
         if y.ndim == 1:
             if hard_targets is not None:
                 raise ValueError("hard_targets goes with probability targets (2-D y), not labels.")
@@ -356,12 +588,14 @@ class TorchClassifier(NeuralNetClassifier):
             return self._class_indices(y)
         if y.ndim != 2:
             raise ValueError(f"y must be 1-D labels or 2-D probabilities; got shape {y.shape}.")
+        temperature, alpha = _check_temperature_alpha(temperature, alpha)
         if reset:
             self._set_classes(np.arange(y.shape[1]) if classes is None else np.asarray(classes))
-        if y.shape[1] != len(self.classes_):
+        columns = np.asarray(self.classes_ if classes is None else classes)
+        if y.shape[1] != len(columns):
             raise ValueError(
                 f"Probability targets have {y.shape[1]} columns but there are "
-                f"{len(self.classes_)} classes."
+                f"{len(columns)} classes {columns.tolist()}."
             )
         if hard_targets is None:
             hard = np.full(y.shape[0], -1, dtype=np.int64)
@@ -370,14 +604,46 @@ class TorchClassifier(NeuralNetClassifier):
             out_of_range = hard.max(initial=-1) >= y.shape[1] or hard.min(initial=-1) < -1
             if hard.shape != (y.shape[0],) or out_of_range:
                 raise ValueError("hard_targets must hold one column index (or -1) per row of y.")
-        if not temperature > 0 or not 0 <= alpha <= 1:
-            raise ValueError(
-                f"Need temperature > 0 and 0 <= alpha <= 1; got {temperature}, {alpha}."
-            )
-        self.temperature_, self.alpha_ = float(temperature), float(alpha)
+        y, hard = self._columns_to_classes(y, hard, columns)
+        self.temperature_, self.alpha_ = temperature, alpha
         # A dict travels through skorch's Dataset and DataLoader row by row,
         # so each batch keeps the soft and the hard part of its own rows.
         return {"soft": y.astype(np.float32, copy=False), "hard": hard}
+
+    def _columns_to_classes(self, y, hard, columns):
+        """Reorder probability columns labeled ``columns`` to follow ``classes_``.
+
+        ``classes_`` differs from ``columns`` when the constructor's
+        ``classes`` fixed another order of the same labels (a metamorphosis
+        passes its sorted ``classes_``); training on the columns as they come
+        would teach the net a permutation of the classes. ``hard`` holds
+        column indices of ``y`` and is mapped the same way.
+        """
+        classes = np.asarray(self.classes_)
+        if len(columns) == len(classes) and np.array_equal(columns, classes):
+            return y, hard
+        position, unknown = self._positions(columns)
+        if (
+            len(columns) != len(classes)
+            or np.any(unknown)
+            or len(np.unique(position)) != len(classes)
+        ):
+            raise ValueError(
+                f"The classes of the probability targets {columns.tolist()} are not the "
+                f"classes of the net {classes.tolist()} (its `classes` parameter); both must "
+                "hold the same labels, in any order."
+            )
+        reordered = np.empty_like(y)
+        reordered[:, position] = y
+        return reordered, np.where(hard >= 0, position[np.maximum(hard, 0)], -1)
+
+    def _positions(self, values):
+        """Index in ``classes_`` of each value, and a mask of values not in ``classes_``."""
+        classes = np.asarray(self.classes_)
+        order = np.argsort(classes, kind="stable")
+        positions = np.clip(np.searchsorted(classes, values, sorter=order), 0, len(classes) - 1)
+        indices = order[positions]
+        return indices.astype(np.int64), classes[indices] != values
 
     def _set_classes(self, classes):
         # A ``classes`` parameter given to the constructor wins (skorch's
@@ -386,17 +652,13 @@ class TorchClassifier(NeuralNetClassifier):
             self.classes_inferred_ = classes
 
     def _class_indices(self, y):
-        classes = np.asarray(self.classes_)
-        order = np.argsort(classes, kind="stable")
-        positions = np.clip(np.searchsorted(classes, y, sorter=order), 0, len(classes) - 1)
-        indices = order[positions]
-        unknown = classes[indices] != y
+        indices, unknown = self._positions(y)
         if np.any(unknown):
             raise ValueError(
                 f"y contains labels {np.unique(y[unknown]).tolist()} that are not in "
-                f"classes_ {classes.tolist()}."
+                f"classes_ {np.asarray(self.classes_).tolist()}."
             )
-        return indices.astype(np.int64)
+        return indices
 
     def get_params_for(self, prefix):
         """skorch's init arguments of a component, plus module sizes taken from the data.
@@ -490,10 +752,35 @@ class TorchClassifier(NeuralNetClassifier):
             seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         devices = []
         if str(self.device).startswith("cuda") and torch.cuda.is_available():
-            devices = [torch.device(self.device).index or torch.cuda.current_device()]
-        with torch.random.fork_rng(devices=devices):
+            index = torch.device(self.device).index
+            devices = [torch.cuda.current_device() if index is None else index]
+        with torch.random.fork_rng(devices=devices), self._deterministic_cudnn(bool(devices)):
             torch.manual_seed(seed)
             yield
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _deterministic_cudnn(enabled):
+        """Deterministic cuDNN algorithms, no autotuning, while fitting with a seed on CUDA.
+
+        Autotuning (``benchmark``) may pick a different convolution algorithm
+        in each fit, and some cuDNN algorithms are nondeterministic; these two
+        flags remove that source of differences between two seeded fits, at
+        a small cost in speed. The rest of the GPU nondeterminism is left to
+        ``torch.use_deterministic_algorithms`` (see ``random_state``). The
+        flags are global, so they are put back afterwards. There is no GPU in
+        the test suite's usual runs: this path is not covered there.
+        """
+        if not enabled:
+            yield
+            return
+        cudnn = torch.backends.cudnn
+        saved = cudnn.deterministic, cudnn.benchmark
+        cudnn.deterministic, cudnn.benchmark = True, False
+        try:
+            yield
+        finally:
+            cudnn.deterministic, cudnn.benchmark = saved
 
     # ----------------------------------------------------------- predicting
     def infer(self, x, **fit_params):
@@ -567,8 +854,50 @@ class TorchClassifier(NeuralNetClassifier):
         -------
         y : ndarray of shape (n_samples,)
             Class labels.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the net is not fitted (or initialized) yet.
+        ValueError
+            If ``X`` holds NaN or infinity or has another number of features
+            than in ``fit``.
         """
+        check_is_fitted(self)  # before classes_, which would raise AttributeError
         return np.asarray(self.classes_)[np.argmax(self.predict_proba(X), axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities, one column per class in ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows (anything skorch accepts; arrays, DataFrames, sparse matrices
+            and tensors are validated first, see the class's Notes).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, float32.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the net is not fitted (or initialized) yet.
+        ValueError
+            If ``X`` holds NaN or infinity or has another number of features
+            than in ``fit``.
+        """
+        X = self._validate_predict_X(X)
+        if getattr(X, "ndim", 0) >= 1 and X.shape[0] == 0:
+            # skorch would concatenate an empty list of batches and fail.
+            return np.zeros((0, len(self.classes_)), dtype=np.float32)
+        return super().predict_proba(X)
+
+    def _validate_predict_X(self, X):
+        check_is_fitted(self)
+        # An empty X is allowed: it gets its (0, n_classes) result.
+        return self._validate_X(X, reset=False, min_samples=0)
 
     def predict_logits(self, X):
         """Logits ``z`` of the rows, with ``predict_proba(X) == softmax(z)``.
@@ -588,7 +917,16 @@ class TorchClassifier(NeuralNetClassifier):
         -------
         logits : ndarray of shape (n_samples, n_classes)
             Logits, float32.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the net is not fitted (or initialized) yet.
+        ValueError
+            If ``X`` holds NaN or infinity or has another number of features
+            than in ``fit``.
         """
+        X = self._validate_predict_X(X)
         nonlinearity = self._get_predict_nonlinearity()
         output = _module_output(self, X)
         if not _is_softmax(nonlinearity):

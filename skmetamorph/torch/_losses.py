@@ -5,9 +5,53 @@ whenever it is fitted on probabilities; :class:`DistillationLoss` is the same
 loss for a plain skorch net or a training loop of your own.
 """
 
+import math
+
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+
+def _check_temperature_alpha(temperature, alpha):
+    """Validate the temperature and the weight of the true labels of the loss.
+
+    Checked before any arithmetic: at ``T = 0`` the loss divides by zero and is
+    NaN, a negative ``T`` flips the soft targets' ranking, and an ``alpha``
+    outside [0, 1] gives the hard or the soft term a negative weight; all of
+    them train silently towards garbage.
+
+    Parameters
+    ----------
+    temperature : float
+        Must be finite and > 0.
+    alpha : float
+        Must be in [0, 1].
+
+    Returns
+    -------
+    temperature, alpha : float
+        The two values as Python floats.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter that is out of range.
+    """
+    try:
+        temperature = float(temperature)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"temperature must be a finite number > 0; got {temperature!r}."
+        ) from None
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0; got {temperature!r}.")
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number in [0, 1]; got {alpha!r}.") from None
+    if not 0.0 <= alpha <= 1.0:  # False for NaN too
+        raise ValueError(f"alpha must be a number in [0, 1]; got {alpha!r}.")
+    return temperature, alpha
 
 
 def distillation_loss(logits, soft_targets, hard_targets=None, *, temperature=1.0, alpha=1.0):
@@ -31,7 +75,7 @@ def distillation_loss(logits, soft_targets, hard_targets=None, *, temperature=1.
         Column index of each row's true class, ``-1`` for rows without one.
         ``None`` means no row has one.
     temperature : float > 0, default=1.0
-        Temperature ``T`` of the soft term.
+        Temperature ``T`` of the soft term; must be finite.
     alpha : float in [0, 1], default=1.0
         Weight of the true label on rows that have one.
 
@@ -39,6 +83,12 @@ def distillation_loss(logits, soft_targets, hard_targets=None, *, temperature=1.
     -------
     loss : torch.Tensor
         Scalar: the mean loss over the rows.
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not a finite number > 0 or ``alpha`` is not in
+        [0, 1].
 
     Examples
     --------
@@ -51,7 +101,7 @@ def distillation_loss(logits, soft_targets, hard_targets=None, *, temperature=1.
     >>> round(float(loss), 4)
     1.6931
     """
-    temperature = float(temperature)
+    temperature, alpha = _check_temperature_alpha(temperature, alpha)
     soft_targets = soft_targets.to(logits.dtype)
     log_q = torch.log_softmax(logits / temperature, dim=1)
     # Cross-entropy, not KL: same gradient, and the form of Hinton's paper.
@@ -79,9 +129,16 @@ class DistillationLoss(nn.Module):
     Parameters
     ----------
     temperature : float > 0, default=1.0
-        Temperature of the soft term.
+        Temperature of the soft term; must be finite.
     alpha : float in [0, 1], default=1.0
         Weight of the true label when ``forward`` gets ``hard_targets``.
+
+    Raises
+    ------
+    ValueError
+        If ``temperature`` is not a finite number > 0 or ``alpha`` is not in
+        [0, 1], at construction (and again on each ``forward`` with
+        probability targets, in case the attributes were changed since).
 
     Examples
     --------
@@ -97,6 +154,9 @@ class DistillationLoss(nn.Module):
 
     def __init__(self, temperature=1.0, alpha=1.0):
         super().__init__()
+        # Checked here so that a bad value fails when the criterion is built
+        # (skorch builds it in ``initialize``), not on the first batch.
+        _check_temperature_alpha(temperature, alpha)
         self.temperature = temperature
         self.alpha = alpha
 
