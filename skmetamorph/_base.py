@@ -44,7 +44,7 @@ from sklearn.utils.validation import (
 from ._engine import materialise, stream_to_student
 from ._progress import Progress, Stage
 from ._teachers import fit_teacher, needs_no_data
-from .base import transfer_plan
+from .base import transfer_plan, with_feature_names
 from .metrics import fidelity_score
 from .samplers import PoolSampler
 from .utils._tags import get_metamorph_tags
@@ -156,6 +156,10 @@ class _Fit:
 
     def __init__(self, **values):
         self.__dict__.update(values)
+
+    def frame(self, X):
+        """``X`` with the user's column names (a DataFrame) when ``X`` had them."""
+        return with_feature_names(X, self.names)
 
 
 class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
@@ -274,14 +278,21 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_weights(y, labeled, sample_weight)
         self._check_student_setup(weighted=sample_weight is not None)
         rng = check_random_state(self.random_state)
-        fit = _Fit(X=X, y=y, labeled=labeled, sample_weight=sample_weight)
+        fit = _Fit(
+            X=X,
+            y=y,
+            labeled=labeled,
+            sample_weight=sample_weight,
+            # Teacher, sampler and student see X's column names when it had them.
+            names=getattr(self, "feature_names_in_", None),
+        )
         n_labeled, n_rows = int(labeled.sum()), labeled.shape[0]
 
         with self._stage("teacher fit", f"{n_labeled} labeled of {n_rows} rows"):
             teacher = self._seeded(clone(self._teacher_template()), rng)
             fit.teacher = fit_teacher(
                 teacher,
-                X,
+                fit.frame(X),
                 self._teacher_y(y, labeled),
                 labeled,
                 self._teacher_data(),
@@ -296,7 +307,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             # The sampler's one-off work; the rows themselves are made chunk by
             # chunk below, with their labels, where the sampler can.
             fit.plan = transfer_plan(
-                fit.sampler, X, self._sampler_y(fit), teacher=fit.teacher
+                fit.sampler, fit.frame(X), self._sampler_y(fit), teacher=fit.teacher
             )
             stage["info"] = f"{len(fit.plan)} transfer rows"
 
@@ -524,7 +535,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         weights = self._student_weights(fit, X.shape[0], head)
         if weights is not None:
             kwargs["sample_weight"] = weights
-        fit.student.partial_fit(X, targets, **kwargs)
+        fit.student.partial_fit(fit.frame(X), targets, **kwargs)
 
     # --------------------------------------------------------------- helpers
     def _partial_fit_params(self, student):
@@ -614,14 +625,16 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         return fidelity_score(self.teacher_, self.student_, X)
 
     def _validate_predict_input(self, X):
+        """Checked rows, as a DataFrame with the fit's column names when it had them."""
         check_is_fitted(self)
-        return validate_data(
+        X = validate_data(
             self,
             X,
             reset=False,
             dtype=[np.float64, np.float32],
             ensure_all_finite=self._finite_check(),
         )
+        return with_feature_names(X, getattr(self, "feature_names_in_", None))
 
 
 #: Attributes that input validation sets on the estimator before the fit's work.

@@ -411,8 +411,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     def _labeler(self, fit):
         """Targets of a chunk of transfer rows: the teacher's classes or soft labels."""
         if self.labels == "hard":
-            return HardLabeler(fit.teacher, fit.classes)
-        return SoftLabeler(fit.teacher, fit.classes, self.temperature)
+            return HardLabeler(fit.teacher, fit.classes, feature_names=fit.names)
+        return SoftLabeler(fit.teacher, fit.classes, self.temperature, feature_names=fit.names)
 
     def _labeled_targets(self, fit, X_labeled, y_labeled, method):
         """The labeled rows' targets; for a distillation student, their true classes too.
@@ -437,6 +437,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                     fit.classes,
                     batch_size=self.batch_size,
                     n_jobs=self.n_jobs,
+                    feature_names=fit.names,
                 ),
                 self.temperature,
             )
@@ -491,7 +492,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         row_weights = self._student_weights(fit, X_student.shape[0], "all")
         kwargs = {} if row_weights is None else {"sample_weight": row_weights}
         if targets.ndim == 1:
-            student.fit(X_student, targets, **kwargs)
+            student.fit(fit.frame(X_student), targets, **kwargs)
             return
         if not _takes_soft_targets(student):
             self._fit_expanded(student.fit, fit, X_student, targets, row_weights)
@@ -507,7 +508,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 ]
             )
             kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
-        student.fit(X_student, targets.astype(X_student.dtype, copy=False), **kwargs)
+        student.fit(fit.frame(X_student), targets.astype(X_student.dtype, copy=False), **kwargs)
 
     def _partial_fit_student(self, fit, X, targets, head):
         """One ``partial_fit`` step of the student on a chunk (see :meth:`_fit_student`)."""
@@ -519,7 +520,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         if targets.ndim == 1:
             if row_weights is not None:
                 kwargs["sample_weight"] = row_weights
-            student.partial_fit(X, targets, **kwargs)
+            student.partial_fit(fit.frame(X), targets, **kwargs)
         elif not _takes_soft_targets(student):
             self._fit_expanded(student.partial_fit, fit, X, targets, row_weights, **kwargs)
         else:
@@ -531,14 +532,14 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                     temperature=self.temperature,
                     alpha=self.alpha,
                 )
-            student.partial_fit(X, targets.astype(X.dtype, copy=False), **kwargs)
+            student.partial_fit(fit.frame(X), targets.astype(X.dtype, copy=False), **kwargs)
 
     def _fit_expanded(self, method, fit, X, targets, row_weights, **kwargs):
         """Soft labels for a hard-label student: each row once per class, weighted."""
         X_rep, class_index, weight = expand_soft_targets(
             X, targets, self.min_soft_weight, row_weights
         )
-        method(X_rep, fit.classes[class_index], sample_weight=weight, **kwargs)
+        method(fit.frame(X_rep), fit.classes[class_index], sample_weight=weight, **kwargs)
 
     def _commit(self, fit):
         super()._commit(fit)

@@ -19,6 +19,7 @@ import numpy as np
 
 from ._engine import map_chunks
 from ._targets import align_proba, soften, softmax
+from .base import with_feature_names
 from .utils._tags import get_metamorph_tags
 
 __all__ = [
@@ -118,8 +119,13 @@ def check_classes(teacher, labels, classes):
 class _TeacherLabeler:
     """What every labeler shares: a teacher, and its size for Dask's scheduler."""
 
-    def __init__(self, teacher):
+    def __init__(self, teacher, feature_names=None):
         self.teacher = teacher
+        self.feature_names = feature_names
+
+    def _input(self, X):
+        """Rows as the teacher was fitted on them (a DataFrame when it saw names)."""
+        return with_feature_names(X, self.feature_names)
 
     def __sizeof__(self):
         # dask's joblib backend sends an argument to the workers once per fit,
@@ -147,14 +153,17 @@ class HardLabeler(_TeacherLabeler):
         The teacher.
     classes : ndarray of shape (n_classes,)
         The meta-estimator's classes: a prediction outside them is an error.
+    feature_names : ndarray of str, default=None
+        Column names of the rows the teacher was fitted on, if any.
     """
 
-    def __init__(self, teacher, classes):
-        super().__init__(teacher)
+    def __init__(self, teacher, classes, feature_names=None):
+        super().__init__(teacher, feature_names)
         self.classes = classes
 
     def __call__(self, X):
-        labels = check_row_count(self.teacher, self.teacher.predict(X), X.shape[0], "predict")
+        labels = self.teacher.predict(self._input(X))
+        labels = check_row_count(self.teacher, labels, X.shape[0], "predict")
         if labels.ndim != 1:
             raise TeacherOutputError(
                 f"The teacher {teacher_name(self.teacher)}.predict returned labels of shape "
@@ -174,14 +183,17 @@ class SoftLabeler(_TeacherLabeler):
         Columns of the soft labels (the meta-estimator's sorted classes).
     temperature : float, default=1.0
         Temperature of the soft labels; 1 keeps the probabilities.
+    feature_names : ndarray of str, default=None
+        Column names of the rows the teacher was fitted on, if any.
     """
 
-    def __init__(self, teacher, classes, temperature=1.0):
-        super().__init__(teacher)
+    def __init__(self, teacher, classes, temperature=1.0, feature_names=None):
+        super().__init__(teacher, feature_names)
         self.classes, self.temperature = classes, temperature
 
     def __call__(self, X):
-        return soften(_proba(self.teacher, X, self.classes), self.temperature)
+        proba = _proba(self.teacher, X, self.classes, self.feature_names)
+        return soften(proba, self.temperature)
 
 
 class RegressionLabeler(_TeacherLabeler):
@@ -196,14 +208,17 @@ class RegressionLabeler(_TeacherLabeler):
         ``k`` outputs); the predictions are reshaped to it, and a teacher
         with another number of outputs is an error. ``None`` keeps the
         teacher's shape.
+    feature_names : ndarray of str, default=None
+        Column names of the rows the teacher was fitted on, if any.
     """
 
-    def __init__(self, teacher, outputs=None):
-        super().__init__(teacher)
+    def __init__(self, teacher, outputs=None, feature_names=None):
+        super().__init__(teacher, feature_names)
         self.outputs = outputs
 
     def __call__(self, X):
-        predicted = check_row_count(self.teacher, self.teacher.predict(X), X.shape[0], "predict")
+        predicted = self.teacher.predict(self._input(X))
+        predicted = check_row_count(self.teacher, predicted, X.shape[0], "predict")
         try:
             predicted = predicted.astype(np.float64)
         except (TypeError, ValueError):
@@ -226,25 +241,27 @@ class RegressionLabeler(_TeacherLabeler):
         return predicted.reshape((predicted.shape[0],) + tuple(self.outputs))
 
 
-def _proba(teacher, X, classes):
+def _proba(teacher, X, classes, feature_names=None):
     """The teacher's probabilities on one chunk, columns aligned to ``classes``."""
     if X.shape[0] == 0:
         return np.zeros((0, len(classes)))
     logits = get_metamorph_tags(teacher).teacher.logits
     teacher_classes = teacher.classes_
+    n_rows = X.shape[0]
+    X = with_feature_names(X, feature_names)
     if logits is not None:
-        z = check_row_count(teacher, logits(X), X.shape[0], "logits")
+        z = check_row_count(teacher, logits(X), n_rows, "logits")
         finite = np.isfinite(z).all(axis=1) if z.ndim == 2 else np.isfinite(z)
         if not finite.all():
-            _fail(teacher, "NaN or infinite logits", int((~finite).sum()), X.shape[0])
+            _fail(teacher, "NaN or infinite logits", int((~finite).sum()), n_rows)
         proba = softmax(z)
     else:
         proba = teacher.predict_proba(X)
-    proba = check_probabilities(teacher, proba, X.shape[0], len(teacher_classes))
+    proba = check_probabilities(teacher, proba, n_rows, len(teacher_classes))
     return align_proba(proba, teacher_classes, classes)
 
 
-def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
+def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None, feature_names=None):
     """The teacher's class probabilities on ``X``, columns aligned to ``classes``.
 
     A teacher with logits (the tag ``teacher.logits``, see
@@ -268,6 +285,8 @@ def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
         Rows per chunk.
     n_jobs : int, default=None
         Chunks labeled in parallel by joblib.
+    feature_names : ndarray of str, default=None
+        Column names of the rows the teacher was fitted on, if any.
 
     Returns
     -------
@@ -276,4 +295,5 @@ def teacher_proba(teacher, X, classes, *, batch_size=10_000, n_jobs=None):
     """
     if X.shape[0] == 0:
         return np.zeros((0, len(classes)))
-    return map_chunks(partial(_proba, teacher, classes=classes), X, batch_size, n_jobs)
+    labeler = partial(_proba, teacher, classes=classes, feature_names=feature_names)
+    return map_chunks(labeler, X, batch_size, n_jobs)

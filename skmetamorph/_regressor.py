@@ -163,14 +163,16 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     def _labeler(self, fit):
         # Transfer targets take the shape of y's rows (a teacher may give (n, 1)
         # for 1d y); without labeled rows, the teacher's own shape.
-        return RegressionLabeler(fit.teacher, outputs=getattr(fit, "outputs", None))
+        return RegressionLabeler(
+            fit.teacher, outputs=getattr(fit, "outputs", None), feature_names=fit.names
+        )
 
     def _fit_student(self, fit, X, targets):
         weights = self._student_weights(fit, X.shape[0], "all")
         if weights is None:
-            fit.student.fit(X, targets)
+            fit.student.fit(fit.frame(X), targets)
         else:
-            fit.student.fit(X, targets, sample_weight=weights)
+            fit.student.fit(fit.frame(X), targets, sample_weight=weights)
 
     def _validate_fit_data(self, X, y):
         """Validated ``X`` (or None), float ``y`` (or None) and the labeled-row mask."""

@@ -136,7 +136,8 @@ class _BaseTeacherEnsemble(BaseEstimator, metaclass=ABCMeta):
         if not isinstance(self.teachers, (list, tuple)) or len(self.teachers) == 0:
             raise ValueError("teachers must be a non-empty list of estimators.")
         self._check_members()
-        X = None if X is None else np.asarray(X)
+        # A DataFrame stays one: members fitted on it keep its column names.
+        X = None if X is None or hasattr(X, "iloc") else np.asarray(X)
         y = None if y is None else np.asarray(y)
         if labeled is None:
             labeled = self._labeled_mask(y, 0 if X is None else X.shape[0])

@@ -253,6 +253,20 @@ def batch_ranges(n_rows, batch_size):
     return [(start, min(start + batch_size, n_rows)) for start in range(0, n_rows, batch_size)]
 
 
+def with_feature_names(X, names):
+    """``X`` as a pandas DataFrame with columns ``names``, or ``X`` itself when ``names`` is None.
+
+    Estimators fitted on a DataFrame remember its column names and warn when
+    later given a bare array; skmetamorph hands every teacher, student and
+    sampler the names the user's ``X`` had (pandas is only imported then).
+    """
+    if names is None or X is None:
+        return X
+    import pandas as pd  # noqa: PLC0415 - only for users who pass DataFrames
+
+    return pd.DataFrame(X, columns=names, copy=False)
+
+
 def check_batch_size(batch_size):
     """Raise a clear error unless ``batch_size`` is an int >= 1."""
     if isinstance(batch_size, bool) or not (
@@ -374,10 +388,12 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
 
         Returns
         -------
-        X_transfer : ndarray of shape (n_transfer_samples, n_features)
-            New rows, of the same dtype as ``X`` (float64 when ``X`` is None).
+        X_transfer : ndarray or DataFrame of shape (n_transfer_samples, n_features)
+            New rows, of the same dtype as ``X`` (float64 when ``X`` is None);
+            a DataFrame after ``set_output(generate="pandas")``.
         """
-        return self.fit_plan(X, y, teacher=teacher).materialise()
+        rows = self.fit_plan(X, y, teacher=teacher).materialise()
+        return self._wrap_output(rows)
 
     def generate_batches(self, X, y=None, *, teacher=None, batch_size=10_000):
         """Make the rows of the transfer set in chunks of at most ``batch_size`` rows.
@@ -406,7 +422,8 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         batches : iterator of ndarray of shape (n_batch_samples, n_features)
-            The chunks of rows, of ``X``'s dtype.
+            The chunks of rows, of ``X``'s dtype (DataFrames after
+            ``set_output(generate="pandas")``).
 
         Examples
         --------
@@ -422,7 +439,10 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
         """
         check_batch_size(batch_size)
         plan = self.fit_plan(X, y, teacher=teacher)
-        return (plan.rows(start, stop) for start, stop in batch_ranges(len(plan), batch_size))
+        return (
+            self._wrap_output(plan.rows(start, stop))
+            for start, stop in batch_ranges(len(plan), batch_size)
+        )
 
     # ----------------------------------------------------------------- hooks
     @abstractmethod
@@ -452,6 +472,53 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
                     f"{y.shape} for X with {X.shape[0]} rows."
                 )
         return X, y
+
+    def set_output(self, *, generate=None):
+        """Choose the container of the rows: NumPy arrays (default) or pandas DataFrames.
+
+        As scikit-learn's ``set_output(transform="pandas")`` does for
+        transformers: with ``generate="pandas"``, :meth:`fit_generate` and
+        :meth:`generate_batches` return DataFrames whose columns are ``X``'s
+        feature names (``x0, x1, ...`` when it had none).
+
+        Parameters
+        ----------
+        generate : {"default", "pandas"}, default=None
+            ``"pandas"``: DataFrames; ``"default"``: arrays; None: unchanged.
+
+        Returns
+        -------
+        self : object
+            The sampler.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skmetamorph.samplers import MUNGE
+        >>> X = pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [1.0, 0.0, 1.0]})
+        >>> MUNGE(random_state=0).set_output(generate="pandas").fit_generate(X).columns.tolist()
+        ['a', 'b']
+        """
+        if generate is None:
+            return self
+        if generate not in ("default", "pandas"):
+            raise ValueError(f"generate must be 'default' or 'pandas'; got {generate!r}.")
+        # The attribute scikit-learn's clone() copies, so the choice survives it.
+        self._sklearn_output_config = {"generate": generate}
+        return self
+
+    def _wrap_output(self, rows):
+        config = getattr(self, "_sklearn_output_config", {})
+        if config.get("generate", "default") != "pandas":
+            return rows
+        names = getattr(self, "feature_names_in_", None)
+        if names is None:
+            names = [f"x{i}" for i in range(rows.shape[1])]
+        return with_feature_names(rows, names)
+
+    def _with_feature_names(self, rows):
+        """Rows with the feature names the sampler was given, if any (for the teacher)."""
+        return with_feature_names(rows, getattr(self, "feature_names_in_", None))
 
     def _rng(self):
         return np.random.default_rng(_as_seed(self.__dict__.get("random_state")))

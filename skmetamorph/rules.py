@@ -347,6 +347,9 @@ def extract_rules(
 
     evaluation = None
     if X is not None:
+        # Rows the model would reject (NaN, wrong width) are rejected here with
+        # the model's own error, not scored against leaves.
+        estimator.predict(X)
         evaluation = _Evaluation(chain, X, y, teacher, classification)
     elif y is not None or teacher is not None:
         raise ValueError("y and teacher score the rules on rows: pass X too.")
@@ -509,8 +512,7 @@ def _conditions(path, names):
 def _as_input(estimator, X):
     """``X`` as an array for an estimator fitted without feature names.
 
-    Metamorphosis estimators fit their teacher and student on validated arrays;
-    handing them a DataFrame would only raise a feature-names warning.
+    A tree fitted on an array would only warn about a DataFrame's names.
     """
     if hasattr(X, "to_numpy") and getattr(estimator, "feature_names_in_", None) is None:
         return X.to_numpy()

@@ -1,7 +1,6 @@
 """Boundary-focused sampling: more rows where the teacher is uncertain."""
 
 import math
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -153,7 +152,9 @@ class BoundarySampler(BaseTransferSampler):
         self.n_candidates_ = math.ceil(self.n_candidates * n_out)
         candidates = self._candidates(X, y, teacher, rng)
         scores = map_chunks(
-            partial(teacher_uncertainty, teacher, kind=self.uncertainty),
+            lambda rows: teacher_uncertainty(
+                teacher, self._with_feature_names(rows), self.uncertainty
+            ),
             candidates,
             self.batch_size,
             1,
@@ -176,7 +177,10 @@ class BoundarySampler(BaseTransferSampler):
         if params.get("random_state", "absent") is None:
             new_params["random_state"] = int(rng.integers(np.iinfo(np.int32).max))
         self.candidate_sampler_ = sampler.set_params(**new_params)
-        return self.candidate_sampler_.fit_generate(X, y, teacher=teacher)
+        # With X's feature names, so that a candidate sampler given features by
+        # name (MUNGE's categorical_features) finds them.
+        rows = self.candidate_sampler_.fit_generate(self._with_feature_names(X), y, teacher=teacher)
+        return np.asarray(rows, dtype=X.dtype)
 
 
 def _select(scores, n_out, focus, rng):

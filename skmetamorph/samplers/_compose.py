@@ -55,13 +55,6 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
         stacking columns instead of rows.
     FunctionSampler : Any function as a sampler.
 
-    Notes
-    -----
-    The samplers receive the validated array, not the original container, so a
-    sampler that refers to features by name (such as :class:`MUNGE` with
-    ``categorical_features`` given as names) cannot be used inside a union;
-    refer to the features by index instead.
-
     Examples
     --------
     >>> import numpy as np
@@ -173,6 +166,9 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
     def _fit_rows(self, X, y, teacher, rng):
         # The union's rows are its samplers' rows one after the other; each
         # sampler makes its own range (in chunks when it can).
+        # The members get X with its feature names, so that features named in
+        # their parameters (MUNGE's categorical_features) are found.
+        X = self._with_feature_names(X)
         plans = [transfer_plan(sampler, X, y, teacher=teacher) for sampler in self._fitted(rng)]
         offsets = np.cumsum([0] + [len(plan) for plan in plans])
         return {"plans": plans, "offsets": offsets}, int(offsets[-1])

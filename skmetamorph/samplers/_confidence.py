@@ -97,9 +97,11 @@ class ConfidenceSampler(BaseTransferSampler):
     def _confidence(self, teacher, X_pool):
         if X_pool.shape[0] == 0:
             return np.empty(0)
-        return map_chunks(partial(_max_proba, teacher), X_pool, self.batch_size, 1)
+        return map_chunks(
+            partial(_max_proba, teacher, self._with_feature_names), X_pool, self.batch_size, 1
+        )
 
 
-def _max_proba(teacher, rows):
+def _max_proba(teacher, as_input, rows):
     """The teacher's largest class probability on each row."""
-    return np.max(teacher.predict_proba(rows), axis=1)
+    return np.max(teacher.predict_proba(as_input(rows)), axis=1)
