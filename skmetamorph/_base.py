@@ -641,6 +641,14 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
+def declared_type(estimator):
+    """The kind an estimator declares ("classifier", "regressor", ...), or None for a duck."""
+    try:
+        return get_tags(estimator).estimator_type
+    except AttributeError:  # no __sklearn_tags__: a duck-typed estimator declares nothing
+        return None
+
+
 def _allows_nan(estimator):
     """Whether an estimator takes NaN in X (a duck-typed one without tags: no)."""
     try:

@@ -8,17 +8,23 @@ itself is :class:`~skmetamorph._base.BaseMetamorphosis`.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import ClassifierMixin, is_regressor
+from sklearn.base import ClassifierMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
-from ._base import BaseMetamorphosis, with_shared_docs, accepts_parameter, student_has
+from ._base import (
+    BaseMetamorphosis,
+    accepts_parameter,
+    declared_type,
+    student_has,
+    with_shared_docs,
+)
 from ._labeling import HardLabeler, SoftLabeler, teacher_proba
 from ._targets import align_proba, expand_soft_targets, mix_with_true_labels, soften
-from ._teachers import TeacherEnsemble, needs_no_data
+from ._teachers import TeacherEnsemble, is_semi_supervised, needs_no_data
 from .base import UNLABELED, unlabeled_mask
 from .utils._tags import get_metamorph_tags
 
@@ -239,6 +245,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             ensure_all_finite=self._finite_check(),
         )
         labeled = ~unlabeled_mask(y, self.unlabeled_marker)
+        y = _without_marker(y, labeled)
         self._check_labels(y, labeled, data_free)
         return X, y, labeled
 
@@ -262,7 +269,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         for role, estimator in [("student", self.student)] + [
             ("teacher", teacher) for teacher in self._teacher_list()
         ]:
-            if is_regressor(estimator):
+            if declared_type(estimator) == "regressor":
                 raise ValueError(
                     f"MetamorphosisClassifier needs a classifier as its {role}; "
                     f"{type(estimator).__name__} is a regressor. Use MetamorphosisRegressor "
@@ -273,18 +280,14 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         return self.teacher_data
 
     def _teacher_y(self, y, labeled):
-        # Semi-supervised teachers read -1 as "unlabeled", whatever our marker.
-        if y is None or self.unlabeled_marker == UNLABELED or labeled.all():
+        # Semi-supervised teachers read -1 as "unlabeled", whatever our marker;
+        # a teacher that sees only the labeled rows gets y as it is.
+        sees_all = self.teacher_data == "all" or (
+            self.teacher_data == "auto" and any(map(is_semi_supervised, self._teacher_list()))
+        )
+        if y is None or labeled.all() or not sees_all:
             return y
-        if unlabeled_mask(y[labeled]).any():
-            raise ValueError(
-                "-1 is a class of the labeled rows, but teachers that learn from unlabeled "
-                "rows read -1 as 'unlabeled' (scikit-learn's convention); map the classes "
-                "to other values, or use teacher_data='labeled'."
-            )
-        y_teacher = y.astype(object) if y.dtype.kind in "US" else y.copy()
-        y_teacher[~labeled] = UNLABELED
-        return y_teacher
+        return _marked(y, labeled)
 
     def _task_setup(self, fit):
         y_labeled = None if fit.y is None else fit.y[fit.labeled]
@@ -292,8 +295,10 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         fit.classes = self._classes(fit.teacher, y_labeled)
 
     def _sampler_y(self, fit):
-        if fit.y is None or self.unlabeled_marker == UNLABELED:
+        if fit.y is None or fit.labeled.all():
             return fit.y
+        if self.unlabeled_marker == UNLABELED:
+            return _marked(fit.y, fit.labeled)
         # Another marker: the samplers' -1 convention on class indices.
         encoded = np.full(fit.y.shape[0], UNLABELED, dtype=np.intp)
         encoded[fit.labeled] = np.searchsorted(fit.classes, fit.y[fit.labeled])
@@ -358,11 +363,13 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 )
         distributions = getattr(teacher, "label_distributions_", None)
         if distributions is not None:
-            unreached = ~np.isfinite(np.asarray(distributions, dtype=float)).all(axis=1)
+            distributions = np.asarray(distributions, dtype=float)
+            # NaN (older scikit-learn) or all zeros: no label reached the row.
+            unreached = ~np.isfinite(distributions).all(axis=1) | (distributions.sum(axis=1) == 0)
             if unreached.any():
                 raise ValueError(
                     f"The teacher {name} left {int(unreached.sum())} of {len(unreached)} "
-                    "training rows without a label distribution (NaN): they are not "
+                    "training rows without a label distribution: they are not "
                     "connected to any labeled row (kernel='knn' with few labels). Raise "
                     "n_neighbors, label more rows, or use kernel='rbf'."
                 )
@@ -589,3 +596,35 @@ def _takes_soft_targets(student):
     """Whether the student trains on probability targets directly (its tag)."""
     return get_metamorph_tags(student).student.soft_targets
 
+
+def _without_marker(y, labeled):
+    """``y`` in the natural dtype of its labels, once a marker of another type is set aside.
+
+    Labels that are numbers next to a string marker (``[0, 1, "unlabeled"]``)
+    make an object array, which scikit-learn reads as an unknown target type;
+    the unlabeled rows (never used as labels) take the first label's value.
+    """
+    if y.dtype.kind != "O" or labeled.all() or not labeled.any():
+        return y
+    labels = np.asarray(y[labeled].tolist())
+    if labels.dtype.kind == "O":
+        return y
+    clean = np.empty(y.shape[0], dtype=labels.dtype)
+    clean[labeled] = labels
+    clean[~labeled] = labels[0]
+    return clean
+
+
+def _marked(y, labeled):
+    """``y`` with scikit-learn's ``-1`` on the unlabeled rows (a copy when it had another marker)."""
+    if np.array_equal(unlabeled_mask(y), ~labeled):
+        return y
+    if unlabeled_mask(y[labeled]).any():
+        raise ValueError(
+            "-1 is a class of the labeled rows, but teachers that learn from unlabeled "
+            "rows read -1 as 'unlabeled' (scikit-learn's convention); map the classes "
+            "to other values, or use teacher_data='labeled'."
+        )
+    marked = y.astype(object) if y.dtype.kind in "USO" else y.astype(np.result_type(y, -1))
+    marked[~labeled] = UNLABELED
+    return marked

@@ -201,6 +201,11 @@ class FunctionTeacher(BaseEstimator):
             y = np.asarray(self.func_(X))
         else:
             y = np.asarray([np.asarray(self.func_(row)) for row in X])
+        if self.task == "regression" and y.dtype.kind not in "biuf":
+            raise ValueError(
+                f"The function returned values of dtype {y.dtype}; a regression function "
+                "returns numbers (task='classification' for class labels)."
+            )
         if y.ndim == 0 or y.shape[0] != X.shape[0]:
             raise ValueError(
                 f"The function returned an array of shape {y.shape} for {X.shape[0]} "

@@ -77,15 +77,14 @@ def check_probabilities(teacher, proba, n_rows, n_classes):
     proba = proba.astype(np.float64, copy=False)
     finite = np.isfinite(proba).all(axis=1)
     if not finite.all():
-        _fail(
-            teacher,
-            "NaN or infinite probabilities",
-            int((~finite).sum()),
-            n_rows,
-            "a semi-supervised teacher leaves rows it cannot reach without a label "
-            "distribution (LabelSpreading/LabelPropagation with kernel='knn': raise "
-            "n_neighbors, label more rows, or use kernel='rbf').",
-        )
+        hint = ""
+        if hasattr(teacher, "label_distributions_"):
+            hint = (
+                "a semi-supervised teacher leaves rows it cannot reach without a label "
+                "distribution (kernel='knn': raise n_neighbors, label more rows, or use "
+                "kernel='rbf')."
+            )
+        _fail(teacher, "NaN or infinite probabilities", int((~finite).sum()), n_rows, hint)
     tolerance = 1e-4
     in_range = ((proba >= -tolerance) & (proba <= 1 + tolerance)).all(axis=1)
     if not in_range.all():

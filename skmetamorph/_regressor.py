@@ -8,12 +8,12 @@ Only what regression needs lives here: NaN-marked targets, multi-output
 import warnings
 
 import numpy as np
-from sklearn.base import RegressorMixin, is_classifier
+from sklearn.base import RegressorMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-from ._base import BaseMetamorphosis, with_shared_docs
+from ._base import BaseMetamorphosis, declared_type, with_shared_docs
 from ._labeling import RegressionLabeler
 from ._teachers import TeacherEnsembleRegressor, needs_no_data
 from .utils._tags import get_metamorph_tags
@@ -149,7 +149,7 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
         for role, estimator in [("student", self.student)] + [
             ("teacher", teacher) for teacher in self._teacher_list()
         ]:
-            if is_classifier(estimator):
+            if declared_type(estimator) == "classifier":
                 raise ValueError(
                     f"MetamorphosisRegressor needs a regressor as its {role}; "
                     f"{type(estimator).__name__} is a classifier. Use "

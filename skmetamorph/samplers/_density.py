@@ -28,12 +28,19 @@ class _StandardisedDensitySampler(ChunkedTransferSampler):
 
     def _standardise(self, X):
         """Set ``mean_`` and ``scale_`` from ``X`` and return ``X`` standardised."""
-        self.mean_ = X.mean(axis=0)
-        scale = X.std(axis=0)
+        # Computed on X divided by each feature's largest magnitude, so that
+        # the mean, the variance and X - mean cannot overflow for values near
+        # the float limit; drawn rows that overflow on the way back are named
+        # by the base class's row check.
+        magnitude = np.abs(X).max(axis=0)
+        magnitude[magnitude == 0] = 1
+        X_unit = X / magnitude
+        mean, scale = X_unit.mean(axis=0), X_unit.std(axis=0)
         # A zero std in a non-constant feature can only come from underflow.
         scale[_constant_features(X) | (scale == 0)] = 1
-        self.scale_ = scale
-        return (X - self.mean_) / self.scale_
+        with np.errstate(over="ignore"):
+            self.mean_, self.scale_ = mean * magnitude, scale * magnitude
+        return (X_unit - mean) / scale
 
     def _unstandardise(self, Z, X):
         """Map rows ``Z`` back to ``X``'s units, restoring its constant features."""

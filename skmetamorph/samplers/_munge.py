@@ -261,7 +261,13 @@ def _search_space(X, categorical):
     """
     parts = []
     if (~categorical).any():
-        parts.append(StandardScaler().fit_transform(X[:, ~categorical]))
+        continuous = X[:, ~categorical]
+        # Divided by each feature's largest magnitude first, so that the
+        # scaler's mean and variance cannot overflow for values near the
+        # float limit (the distances do not change: they are standardised).
+        magnitude = np.abs(continuous).max(axis=0)
+        magnitude[magnitude == 0] = 1
+        parts.append(StandardScaler().fit_transform(continuous / magnitude))
     if categorical.any():
         onehot = OneHotEncoder(dtype=X.dtype).fit_transform(X[:, categorical])
         onehot *= np.sqrt(0.5).astype(X.dtype)
