@@ -8,13 +8,18 @@ surrogate modelling are all this one step.
 Importing ``skmetamorph`` never imports torch; ``skmetamorph.torch`` does.
 """
 
+from importlib import metadata as _metadata
+
 from ._function_teacher import FunctionTeacher
 from ._classifier import MetamorphosisClassifier
 from ._regressor import MetamorphosisRegressor
 from ._teachers import TeacherEnsemble, TeacherEnsembleRegressor
 from .base import BaseTransferSampler
 
-__version__ = "0.1.0"
+try:  # the installed distribution's version, written once in pyproject.toml
+    __version__ = _metadata.version("skmetamorph")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "unknown"
 
 __all__ = [
     "BaseTransferSampler",
