@@ -431,8 +431,8 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
         The teacher's ``fit`` gets what it requests (a list of teachers gets
         none), the student's ``fit`` (or ``partial_fit`` when streaming) what
-        it requests, of which only ``sample_weight`` is possible. See
-        :ref:`scikit-learn's metadata routing <metadata_routing>`.
+        it requests, of which only ``sample_weight`` is possible (see
+        scikit-learn's user guide on metadata routing).
 
         Returns
         -------
