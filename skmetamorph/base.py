@@ -18,6 +18,7 @@ same rows. A sampler implements one algorithm, through one of two hooks:
   rows from its result, so rows can be made chunk by chunk on any worker.
 """
 
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -528,10 +529,23 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
             rows, dtype, self.n_features_in_, type(self).__name__, allow_nan=self._allows_nan
         )
 
+    #: Whether an int ``n_samples`` below the number of input rows warns: for
+    #: samplers that make rows from data rows, ``n_samples=10`` (10 rows) is
+    #: easily meant as ``n_samples=10.0`` (10 times the rows).
+    _warn_small_count = False
+
     def _resolve_n_samples(self, n_input):
         """Turn ``self.n_samples`` (a count, or a multiple of ``n_input``) into a count."""
         n_samples = self.n_samples
         if isinstance(n_samples, Integral):
+            if self._warn_small_count and 0 < n_samples < n_input:
+                warnings.warn(
+                    f"{type(self).__name__}(n_samples={n_samples}) makes {n_samples} rows "
+                    f"from {n_input} input rows: an int is a number of rows. For "
+                    f"{n_samples} times the input rows, pass n_samples={float(n_samples)}.",
+                    UserWarning,
+                    stacklevel=2,
+                )
             return int(n_samples)
         return max(1, int(round(n_samples * n_input)))
 

@@ -741,3 +741,26 @@ def test_fidelity_of_unfitted_models():
         fidelity_score(LogisticRegression(), DecisionTreeClassifier(), X_CLS)
     with pytest.raises(NotFittedError):
         fidelity_scorer(classifier(), X_CLS)
+
+
+# ------------------------------------------------------------- traps
+@pytest.mark.parametrize(
+    "sampler", [MUNGE(n_samples=10), GaussianNoiseSampler(n_samples=10), KDESampler(n_samples=10),
+                GMMSampler(n_samples=10, n_components=2)],
+    ids=["munge", "noise", "kde", "gmm"],
+)
+def test_an_int_n_samples_below_the_data_warns(sampler):
+    with pytest.warns(UserWarning, match=r"pass n_samples=10\.0"):
+        rows = clone(sampler).fit_generate(X_CLS)
+    assert len(rows) == 10
+
+
+@pytest.mark.parametrize(
+    "sampler", [MUNGE(n_samples=500), MUNGE(n_samples=10.0), SobolSampler(n_samples=16),
+                UniformSampler(n_samples=16)],
+    ids=["munge-large-int", "munge-float", "sobol", "uniform"],
+)
+def test_counts_that_are_no_trap_do_not_warn(sampler):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clone(sampler).fit_generate(X_CLS)

@@ -1,6 +1,7 @@
 """Boundary-focused sampling: more rows where the teacher is uncertain."""
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -111,6 +112,9 @@ class BoundarySampler(BaseTransferSampler):
     ((400, 2), 800)
     """
 
+    # n_samples=10 is easily meant as 10.0: an int below the data warns.
+    _warn_small_count = True
+
     _parameter_constraints: dict = {
         "n_samples": N_SAMPLES_CONSTRAINT,
         "candidate_sampler": [HasMethods(["fit_generate", "set_params"]), None],
@@ -179,7 +183,12 @@ class BoundarySampler(BaseTransferSampler):
         self.candidate_sampler_ = sampler.set_params(**new_params)
         # With X's feature names, so that a candidate sampler given features by
         # name (MUNGE's categorical_features) finds them.
-        rows = self.candidate_sampler_.fit_generate(self._with_feature_names(X), y, teacher=teacher)
+        with warnings.catch_warnings():
+            # n_candidates_ is a count on purpose, whatever the data's size.
+            warnings.filterwarnings("ignore", message=".*an int is a number of rows")
+            rows = self.candidate_sampler_.fit_generate(
+                self._with_feature_names(X), y, teacher=teacher
+            )
         return np.asarray(rows, dtype=X.dtype)
 
 

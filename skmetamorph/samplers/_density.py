@@ -26,6 +26,9 @@ class _StandardisedDensitySampler(ChunkedTransferSampler):
     arbitrary units.
     """
 
+    # n_samples=10 is easily meant as 10.0: an int below the data warns.
+    _warn_small_count = True
+
     def _standardise(self, X):
         """Set ``mean_`` and ``scale_`` from ``X`` and return ``X`` standardised."""
         # Computed on X divided by each feature's largest magnitude, so that

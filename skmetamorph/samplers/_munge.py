@@ -104,6 +104,9 @@ class MUNGE(ChunkedTransferSampler):
     [0.0, 1.0, 2.0]
     """
 
+    # n_samples=10 is easily meant as 10.0: an int below the data warns.
+    _warn_small_count = True
+
     _parameter_constraints: dict = {
         "n_samples": N_SAMPLES_CONSTRAINT,
         "p": [Interval(Real, 0, 1, closed="both")],

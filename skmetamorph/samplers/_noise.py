@@ -57,6 +57,9 @@ class GaussianNoiseSampler(ChunkedTransferSampler):
     (150, 3)
     """
 
+    # n_samples=10 is easily meant as 10.0: an int below the data warns.
+    _warn_small_count = True
+
     _parameter_constraints: dict = {
         "n_samples": N_SAMPLES_CONSTRAINT,
         "scale": [Interval(Real, 0, None, closed="left")],
