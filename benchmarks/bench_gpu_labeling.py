@@ -19,6 +19,12 @@ Usage::
 
     python benchmarks/bench_gpu_labeling.py               # 20,000 rows
     python benchmarks/bench_gpu_labeling.py --n-rows 60000 --repeats 5
+    python benchmarks/bench_gpu_labeling.py --quick       # 2,000 rows, 2 repeats
+
+Writes ``results/gpu_labeling.json`` (``gpu_labeling_quick.json`` in quick
+mode; ``--output`` names another path) and prints a table on stdout. While it
+runs, one progress line per device set-up and per timed repeat, with an ETA,
+goes to stderr.
 """
 
 import argparse
@@ -26,11 +32,15 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RESULTS_DIR, Steps  # noqa: E402
 
 
 def cpu_name():
@@ -44,17 +54,20 @@ def cpu_name():
     return platform.processor() or platform.machine()
 
 
-def timed(functions, X, repeats):
+def timed(functions, X, repeats, steps=None, what=""):
     """Best and median wall time of each function on ``X``, after a warm-up.
 
     The functions take turns, repeat after repeat, so that other work on a
     shared machine slows them alike; the best time is the one reported (as
-    ``timeit`` advises), since such work only ever adds time.
+    ``timeit`` advises), since such work only ever adds time. With ``steps``
+    (a :class:`Steps`), each repeat is one progress step.
     """
     for function in functions:
         function(X[:2048])  # warm-up: CUDA context, cuDNN algorithm choice, allocator
     times = [[] for _ in functions]
-    for _ in range(repeats):
+    for repeat in range(repeats):
+        if steps is not None:
+            steps.step(f"{what}: repeat {repeat + 1}/{repeats}")
         for function, spent in zip(functions, times):
             start = time.perf_counter()
             function(X)
@@ -84,7 +97,7 @@ class _SoftTargetSink(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def measure(device, X, args, threads=None):
+def measure(device, X, args, threads=None, steps=None):
     import skorch
     import torch
 
@@ -96,6 +109,9 @@ def measure(device, X, args, threads=None):
 
     if threads is not None:
         torch.set_num_threads(threads)
+    what = device if threads is None else f"{device} ({threads} torch threads)"
+    if steps is not None:
+        steps.step(f"{what}: net trained on 256 rows, warm-up")
     batch = args.predict_batch_size or (4096 if device == "cuda" else 128)
     net = TorchClassifier(
         SmallCNN,
@@ -147,7 +163,7 @@ def measure(device, X, args, threads=None):
     ]
     if not args.skip_skorch_loader:
         paths.append(("skorch DataLoader, row by row (baseline)", skorch_loader, net.batch_size))
-    timings = timed([function for _, function, _ in paths], X, args.repeats)
+    timings = timed([function for _, function, _ in paths], X, args.repeats, steps, what)
     for (path, _, batch_size), (best, median) in zip(paths, timings):
         rows.append(
             {
@@ -167,8 +183,9 @@ def measure(device, X, args, threads=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-rows", type=int, default=20_000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="2,000 rows, 2 repeats")
+    parser.add_argument("--n-rows", type=int, default=None, help="(20,000; quick 2,000)")
+    parser.add_argument("--repeats", type=int, default=None, help="(5; quick 2)")
     parser.add_argument(
         "--chunk-size",
         type=int,
@@ -192,9 +209,15 @@ def main(argv=None):
     parser.add_argument(
         "--output",
         type=Path,
-        default=Path(__file__).resolve().parent / "results" / "gpu_labeling.json",
+        default=None,
+        help="JSON path (results/gpu_labeling.json; quick: gpu_labeling_quick.json)",
     )
     args = parser.parse_args(argv)
+    args.n_rows = args.n_rows or (2_000 if args.quick else 20_000)
+    args.repeats = args.repeats or (2 if args.quick else 5)
+    if args.output is None:
+        stem = "gpu_labeling_quick" if args.quick else "gpu_labeling"
+        args.output = RESULTS_DIR / f"{stem}.json"
 
     import skorch
     import torch
@@ -203,10 +226,15 @@ def main(argv=None):
     gpu = torch.cuda.is_available()
     load_before = os.getloadavg()
     results = []
-    for threads in args.threads or [None]:
-        results += measure("cpu", X, args, threads)
+    thread_counts = args.threads or [None]
+    steps = Steps(
+        (len(thread_counts) + gpu) * (1 + args.repeats), "steps", name="bench_gpu_labeling"
+    )
+    for threads in thread_counts:
+        results += measure("cpu", X, args, threads, steps)
     if gpu:
-        results += measure("cuda", X, args)
+        results += measure("cuda", X, args, steps=steps)
+    steps.close()
 
     report = {
         "benchmark": "teacher labeling throughput, CNN on MNIST-sized input",

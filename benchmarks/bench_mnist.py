@@ -21,7 +21,10 @@ Usage::
 The MNIST files are read from ``--data-dir`` or ``SKMETAMORPH_MNIST_DIR``
 (else downloaded from OpenML). Results: a Markdown table on stdout,
 ``benchmarks/results/mnist.json`` and ``benchmarks/results/mnist.png``
-(``mnist_quick.*`` in quick mode).
+(``mnist_quick.*`` in quick mode; the folder is ``--results-dir``). While it
+runs, progress lines go to stderr: one per model of each seed as it starts
+(with an ETA for the seed), its test accuracy when fitted, and one per seed
+finished (with an ETA for the run).
 """
 
 import argparse
@@ -34,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import RESULTS_DIR, Timer, markdown_table, write_json  # noqa: E402
+from _common import RESULTS_DIR, Steps, Timer, markdown_table, write_json  # noqa: E402
 
 
 # ---------------------------------------------------------------- the teacher
@@ -173,6 +176,14 @@ def run_seed(seed, bunch, config):
     labelled = y != -1
     X_test, y_test = bunch.X_test, bunch.y_test
     rows = []
+    chosen = recipes(config)
+    # Per seed (seeds may run in parallel processes): the baseline, the
+    # teacher, each recipe and the reference.
+    steps = Steps(
+        2 + len(chosen) + bool(config["full_reference"]),
+        f"models of seed {seed}",
+        name="bench_mnist",
+    )
 
     def add(name, model, seconds, teacher=None, n_train=None):
         y_pred = model.predict(X_test)
@@ -189,9 +200,11 @@ def run_seed(seed, bunch, config):
             }
         )
 
+    steps.step("baseline: tree on the 1,000 labels")
     alone = DecisionTreeClassifier(random_state=seed)
     with Timer() as timer:
         alone.fit(X[labelled], y[labelled])
+    steps.step(f"teacher: self-trained CNN on {len(X):,} rows")
     teacher = make_teacher(config, seed)
     with Timer() as teacher_timer:
         teacher.fit(X, y)
@@ -212,7 +225,9 @@ def run_seed(seed, bunch, config):
     )
 
     frozen = FrozenEstimator(teacher)
-    for name, factory in recipes(config):
+    steps.note(f"seed {seed}: teacher: self-trained CNN: {rows[-1]['accuracy']:.4f}")
+    for name, factory in chosen:
+        steps.step(name)
         model = factory(frozen, seed)
         with Timer() as timer:
             model.fit(X, y)
@@ -222,15 +237,22 @@ def run_seed(seed, bunch, config):
             else int(len(X))
         )
         add(name, model, timer.seconds, teacher, n_train)
-        print(f"  seed {seed}: {name}: {rows[-1]['accuracy']:.4f}", flush=True)
+        steps.note(f"seed {seed}: {name}: {rows[-1]['accuracy']:.4f}")
 
     if config["full_reference"]:
+        steps.step("reference: tree on all 60,000 true labels")
         reference = DecisionTreeClassifier(random_state=seed)
         with Timer() as timer:
             reference.fit(bunch.X_train, bunch.y_train)
         add("reference: tree on all 60,000 true labels", reference, timer.seconds, teacher,
             len(bunch.y_train))
+    steps.close()
     return rows
+
+
+def run_indexed(seed, bunch, config):
+    """``run_seed`` with its seed, for results that come in any order."""
+    return seed, run_seed(seed, bunch, config)
 
 
 # ------------------------------------------------------------------ report
@@ -332,10 +354,16 @@ def main(argv=None):
     config["torch_threads"] = max(1, (os.cpu_count() or 1) // args.n_jobs)
     bunch = load_mnist(args.data_dir)
 
+    seeds = Steps(config["seeds"], "seeds", name="bench_mnist")
     with Timer() as total:
-        per_seed = Parallel(n_jobs=args.n_jobs)(
-            delayed(run_seed)(seed, bunch, config) for seed in range(config["seeds"])
-        )
+        # Seeds come back as they finish (a progress line each) and are put
+        # back in their order.
+        per_seed = [None] * config["seeds"]
+        for seed, seed_rows in Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
+            delayed(run_indexed)(seed, bunch, config) for seed in range(config["seeds"])
+        ):
+            per_seed[seed] = seed_rows
+            seeds.done(f"seed {seed}")
     rows = [row for seed_rows in per_seed for row in seed_rows]
     summary = summarise(rows)
     print()

@@ -43,8 +43,10 @@ Usage::
     python benchmarks/bench_speed.py --quick   # < 1 min, small sizes
     python benchmarks/bench_speed.py           # full: minutes, 10M-row stream
 
-Writes ``results/speed.json`` (``speed_quick.json`` in quick mode) and prints
-Markdown tables.
+Writes ``results/speed.json`` (``speed_quick.json`` in quick mode; the folder
+is ``--results-dir``) and prints Markdown tables on stdout. While it runs, one
+progress line per timed repeat, memory fit or big run, with an ETA, goes to
+stderr.
 """
 
 import argparse
@@ -70,7 +72,7 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Timer, markdown_table, write_json  # noqa: E402
+from _common import RESULTS_DIR, Steps, Timer, markdown_table, write_json  # noqa: E402
 
 from skmetamorph import MetamorphosisClassifier  # noqa: E402
 from skmetamorph.samplers import MUNGE, PoolSampler  # noqa: E402
@@ -90,10 +92,15 @@ def dataset(n_rows, n_features, seed=0, n_classes=3):
     return StandardScaler().fit_transform(X), y
 
 
-def alternate(functions, repeats):
-    """Run the functions in turn, ``repeats`` times; per function: all wall times."""
+def alternate(functions, repeats, steps=None, what=""):
+    """Run the functions in turn, ``repeats`` times; per function: all wall times.
+
+    With ``steps`` (a :class:`Steps`), each repeat is one progress step.
+    """
     times = [[] for _ in functions]
-    for _ in range(repeats):
+    for repeat in range(repeats):
+        if steps is not None:
+            steps.step(f"{what}, repeat {repeat + 1}/{repeats}")
         for function, spent in zip(functions, times):
             with Timer() as timer:
                 function()
@@ -124,7 +131,9 @@ def bench_overhead(args):
             teacher, student, MUNGE(n_samples=factor), random_state=0
         ).fit(X, y)
 
-    hand, ours = alternate([by_hand, metamorphosis], args.overhead_repeats)
+    hand, ours = alternate(
+        [by_hand, metamorphosis], args.overhead_repeats, args.steps, "1. overhead"
+    )
     ratio_best = min(ours) / min(hand)
     # Each pair of runs is adjacent in time, so it sees about the same load from
     # other work on the machine: the median of the pair ratios is the headline.
@@ -217,7 +226,9 @@ def bench_munge(args):
         batches = MUNGE(n_samples=n_out, random_state=0).generate_batches(X, batch_size=10_000)
         out["generate_batches"] = np.concatenate(list(batches))
 
-    times = alternate([reference, fit_generate, chunked], args.munge_repeats)
+    times = alternate(
+        [reference, fit_generate, chunked], args.munge_repeats, args.steps, "2. MUNGE vs loop"
+    )
     ref = out["reference"]
     # Both verbs read the same position-keyed plan (one algorithm): fit_generate
     # makes it whole, in blocks, generate_batches hands it out in chunks that
@@ -346,7 +357,7 @@ def bench_labeling(args):
 
     functions = [lambda config=config: label(*config) for config in configs] + [one_call]
     functions[1]()  # warm-up: the loky workers start once, not in the first timing
-    times = alternate(functions, args.repeats)
+    times = alternate(functions, args.repeats, args.steps, "3. labeling throughput")
     reference = times.pop()
     table, result_rows = [], []
     by_config = {config: min(spent) for config, spent in zip(configs, times)}
@@ -412,6 +423,8 @@ def bench_memory(args):
     rows = []
     for n_samples in args.memory_sizes:
         for streaming in (False, True):
+            path = "streamed" if streaming else "materialised"
+            args.steps.step(f"4. peak memory, {n_samples:,} rows {path}")
             tracemalloc.start()
             with Timer() as timer:
                 _fit_for_memory(X, y, n_samples, streaming)
@@ -420,7 +433,7 @@ def bench_memory(args):
             rows.append(
                 {
                     "n_transfer_samples": n_samples,
-                    "path": "streamed" if streaming else "materialised",
+                    "path": path,
                     "transfer_set_mb": n_samples * X.shape[1] * 8 / 2**20,
                     "peak_mb": peak / 2**20,
                     "seconds": timer.seconds,
@@ -532,6 +545,8 @@ def big_child(n_samples, streaming):
 def bench_big(args):
     results = []
     for streaming in (True, False) if args.big_materialised else (True,):
+        path = "streamed" if streaming else "materialised"
+        args.steps.step(f"4b. {args.big_rows:,} rows {path}, in a fresh process")
         command = [sys.executable, __file__, "--big-child", str(args.big_rows)]
         if not streaming:
             command.append("--materialised")
@@ -570,7 +585,10 @@ def bench_big(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, < 1 minute")
-    parser.add_argument("--output", default=None, help="JSON name in results/")
+    parser.add_argument("--output", default=None, help="JSON name in --results-dir")
+    parser.add_argument(
+        "--results-dir", default=str(RESULTS_DIR), help="folder of the JSON (results/)"
+    )
     parser.add_argument("--big-child", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--materialised", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -594,6 +612,15 @@ def main():
     args.memory_sizes = [20_000, 40_000, 80_000] if quick else [100_000, 200_000, 400_000, 800_000]
     args.big_rows = 200_000 if quick else 10_000_000
     args.big_materialised = not quick
+    args.steps = Steps(
+        args.overhead_repeats
+        + args.munge_repeats
+        + args.repeats
+        + 2 * len(args.memory_sizes)
+        + (2 if args.big_materialised else 1),
+        "steps",
+        name="bench_speed",
+    )
 
     start = time.perf_counter()
     results = {
@@ -604,6 +631,7 @@ def main():
         "big_stream": bench_big(args),
     }
     results["elapsed_seconds"] = time.perf_counter() - start
+    args.steps.close()
     output = args.output or ("speed_quick.json" if quick else "speed.json")
     path = write_json(
         output,
@@ -614,6 +642,7 @@ def main():
             "niceness": os.nice(0),
             **results,
         },
+        results_dir=args.results_dir,
     )
     print(f"\nwrote {path} ({results['elapsed_seconds']:.0f} s)")
     return 0

@@ -25,7 +25,10 @@ Usage::
     python benchmarks/bench_surrogate.py --quick   # < 2 min
     python benchmarks/bench_surrogate.py           # full
 
-Writes ``results/surrogate.json`` (``surrogate_quick.json``) and a PNG plot.
+Writes ``results/surrogate.json`` (``surrogate_quick.json``; the folder is
+``--results-dir``) and a PNG plot, and prints Markdown tables on stdout. While
+it runs, one progress line per fitted surrogate (and per simulation's test
+set) with an ETA goes to stderr.
 """
 
 import argparse
@@ -45,7 +48,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import markdown_table, write_json  # noqa: E402
+from _common import RESULTS_DIR, Steps, markdown_table, write_json  # noqa: E402
 
 from skmetamorph import FunctionTeacher, MetamorphosisRegressor  # noqa: E402
 from skmetamorph.samplers import (  # noqa: E402
@@ -167,7 +170,10 @@ def main(argv=None):
     parser.add_argument("--n-test", type=int, default=None, help="test rows (2000; quick 1000)")
     parser.add_argument("--n-jobs", type=int, default=2, help="parallel simulation calls")
     parser.add_argument("--simulations", nargs="+", default=list(SIMULATIONS))
-    parser.add_argument("--output", default=None)
+    parser.add_argument("--output", default=None, help="JSON name in --results-dir")
+    parser.add_argument(
+        "--results-dir", default=str(RESULTS_DIR), help="folder of the JSON and PNG (results/)"
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([16, 32, 64, 128] if args.quick else [16, 32, 64, 128, 256, 512])
     seeds = range(args.seeds or (1 if args.quick else 3))
@@ -176,9 +182,27 @@ def main(argv=None):
     samplers = ["sobol", "lhs", "halton", "random"]
     students = ["gp", "extra_trees"]
 
+    def fits(sim):
+        """The (student, sampler, n, seed) fits of one simulation, in the order they run."""
+        return [
+            (st, sa, n, se)
+            for st in students
+            for sa in samplers
+            for n in sizes
+            for se in seeds
+            if not (st == "gp" and n > args.gp_max_n)
+        ]
+
+    # One step per simulation's test set (the simulation run on it) and per fit.
+    steps = Steps(
+        sum(1 + len(fits(sim)) for sim in args.simulations),
+        "steps",
+        name="bench_surrogate",
+    )
     records, speed = [], {}
     for sim in args.simulations:
         spec = SIMULATIONS[sim]
+        steps.step(f"{sim}: test set, {args.n_test} simulation calls")
         X_test = uniform_rows(args.n_test, spec["bounds"], np.random.default_rng(12345))
         serial = FunctionTeacher(spec["func"], vectorized=spec["vectorized"]).fit()
         start = time.perf_counter()
@@ -186,11 +210,8 @@ def main(argv=None):
         simulation_seconds = time.perf_counter() - start
         speed[sim] = {"simulation_seconds": simulation_seconds, "n_test": args.n_test}
         print(f"{sim}: {args.n_test} simulation calls take {simulation_seconds:.3g} s (serial)")
-        for student, sampler, n, seed in (
-            (st, sa, n, se) for st in students for sa in samplers for n in sizes for se in seeds
-        ):
-            if student == "gp" and n > args.gp_max_n:
-                continue
+        for student, sampler, n, seed in fits(sim):
+            steps.step(f"{sim}: {student} on {n} {sampler} calls, seed {seed}")
             reg, fit_seconds = fit_surrogate(sim, sampler, student, n, seed, args.n_jobs)
             start = time.perf_counter()
             y_pred = reg.predict(X_test)
@@ -214,7 +235,7 @@ def main(argv=None):
                     "speedup": simulation_seconds / predict_seconds,
                 }
             )
-        print(f"  {sim} done")
+    steps.close()
 
     table = summarise(records)
     print_tables(table, speed, sizes)
@@ -249,6 +270,7 @@ def main(argv=None):
             "summary": table,
             "records": records,
         },
+        results_dir=args.results_dir,
     )
     png = path.with_suffix(".png")
     plot(table, png, sizes)

@@ -22,8 +22,10 @@ Usage::
     python benchmarks/bench_tabular.py --quick     # < 2 min: size 100, 3 splits
     python benchmarks/bench_tabular.py             # full: sizes 100 and 400, 10 splits
 
-Writes ``results/tabular.json`` (``tabular_quick.json`` in quick mode) and a
-PNG plot next to it, and prints Markdown tables.
+Writes ``results/tabular.json`` (``tabular_quick.json`` in quick mode; the
+folder is ``--results-dir``) and a PNG plot next to it, and prints Markdown
+tables on stdout. While it runs, one progress line per finished unit
+(dataset, size, split) with an ETA goes to stderr.
 """
 
 import argparse
@@ -50,7 +52,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import markdown_table, write_json  # noqa: E402
+from _common import RESULTS_DIR, Steps, markdown_table, write_json  # noqa: E402
 
 from skmetamorph import MetamorphosisClassifier  # noqa: E402
 from skmetamorph.samplers import (  # noqa: E402
@@ -178,6 +180,11 @@ def run_unit(dataset, n_train, seed, args):
     for record in records:
         record["unit_seconds"] = elapsed
     return records
+
+
+def run_indexed(index, dataset, n_train, seed, args):
+    """``run_unit`` with its position among the units, for results that come in any order."""
+    return index, run_unit(dataset, n_train, seed, args)
 
 
 def _wilcoxon_p(diff):
@@ -382,7 +389,10 @@ def main(argv=None):
     parser.add_argument("--n-trees", type=int, default=None, help="teacher trees (200; quick 100)")
     parser.add_argument("--n-jobs", type=int, default=2, help="units run in parallel (2)")
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--output", default=None, help="JSON name in results/")
+    parser.add_argument("--output", default=None, help="JSON name in --results-dir")
+    parser.add_argument(
+        "--results-dir", default=str(RESULTS_DIR), help="folder of the JSON and PNG (results/)"
+    )
     args = parser.parse_args(argv)
     args.splits = args.splits or (3 if args.quick else 10)
     args.sizes = args.sizes or ([100] if args.quick else [100, 400])
@@ -392,12 +402,25 @@ def main(argv=None):
     units = list(
         product(args.datasets, args.sizes, range(args.first_seed, args.first_seed + args.splits))
     )
-    start = time.perf_counter()
-    results = Parallel(n_jobs=args.n_jobs, verbose=0)(
-        delayed(run_unit)(dataset, size, seed, args) for dataset, size, seed in units
+    steps = Steps(len(units), "units (dataset, size, split)", name="bench_tabular")
+    steps.note(
+        f"{len(units)} units x {len(STUDENTS)} students x {len(SAMPLERS)} samplers, "
+        f"{args.n_jobs} job(s)"
     )
+    start = time.perf_counter()
+    # Units come back as they finish (one progress line each) and are put back
+    # in their order, so the records are the same as with an ordered run.
+    results = [None] * len(units)
+    for index, unit_records in Parallel(
+        n_jobs=args.n_jobs, verbose=0, return_as="generator_unordered"
+    )(delayed(run_indexed)(i, *unit, args) for i, unit in enumerate(units)):
+        results[index] = unit_records
+        dataset, size, seed = units[index]
+        skipped = "" if unit_records else " (too small, skipped)"
+        steps.done(f"{dataset} / {size} / {seed}{skipped}")
     records = [record for unit in results for record in unit]
     elapsed = time.perf_counter() - start
+    steps.close()
 
     summary = summarise(records)
     datasets_table = per_dataset(records)
@@ -446,6 +469,7 @@ def main(argv=None):
             "boundary_vs_munge": boundary_vs_munge,
             "records": records,
         },
+        results_dir=args.results_dir,
     )
     png = path.with_suffix(".png")
     plot(
