@@ -1,14 +1,17 @@
-"""Write the README's result sections of the speed and tabular benchmarks from their JSON.
+"""Write the README's result sections (demo, speed, tabular benchmarks) from their JSON.
 
-Every number in those sections comes from ``speed.json`` and ``tabular.json``
-(written by ``benchmarks/bench_speed.py`` and ``benchmarks/bench_tabular.py``);
-none is typed by hand. Each section sits in README.md between the markers
-``<!-- results:NAME -->`` and ``<!-- /results:NAME -->``.
+Every number in those sections comes from ``demo.json``, ``speed.json`` and
+``tabular.json`` in ``benchmarks/results/`` (written by ``python -m skmetamorph
+demo --json benchmarks/results/demo.json``, ``benchmarks/bench_speed.py`` and
+``benchmarks/bench_tabular.py``); none is typed by hand. Each section sits in
+README.md between the markers ``<!-- results:NAME -->`` and
+``<!-- /results:NAME -->``.
 
 Usage::
 
     python benchmarks/render_readme.py           # print the sections
     python benchmarks/render_readme.py --write   # replace them in README.md
+    python benchmarks/render_readme.py --write demo   # only the demo's section
 """
 
 import argparse
@@ -269,7 +272,46 @@ def tabular_section(d):
     return "\n".join(lines)
 
 
-SECTIONS = {"speed": speed_section, "tabular": tabular_section}
+# ------------------------------------------------------------------ demo
+DEMO_DEFAULTS = {"label_fraction": 0.1, "seeds": 3}
+
+
+def _percent(fraction):
+    """``0.1`` as ``10%``, ``0.003`` as ``0.3%`` (as the demo itself prints it)."""
+    return f"{fraction * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def demo_command(d):
+    """The command that writes ``demo.json`` with the settings recorded in it."""
+    options = ""
+    if d["label_fraction"] != DEMO_DEFAULTS["label_fraction"]:
+        options += f" --label-fraction {d['label_fraction']:g}"
+    if d["seeds"] != DEMO_DEFAULTS["seeds"]:
+        options += f" --seeds {d['seeds']}"
+    return f"python -m skmetamorph demo{options} --json benchmarks/results/demo.json"
+
+
+def demo_section(d):
+    # The table and the closing line are the demo's own, as it prints them.
+    from skmetamorph._demo import format_table, summary  # noqa: PLC0415
+
+    return "\n".join(
+        [
+            f"**Digits, a tree from {_percent(d['label_fraction'])} of the labels** — "
+            f"`{demo_command(d)}` (`benchmarks/results/demo.json`): scikit-learn's 8x8 digits, "
+            f"{_percent(d['label_fraction'])} of the training labels (at least one per class), "
+            f"mean ± sd over {d['seeds']} seeded splits; student `DecisionTreeClassifier`, "
+            'teacher `LabelSpreading(kernel="knn")`; fit times in seconds, on the machine '
+            "that wrote the JSON:",
+            "",
+            format_table(d["rows"]),
+            "",
+            summary(d["rows"]),
+        ]
+    )
+
+
+SECTIONS = {"demo": demo_section, "speed": speed_section, "tabular": tabular_section}
 
 
 def _wrap(markdown, width=92):

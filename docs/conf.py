@@ -33,6 +33,8 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # A local copy of MathJax in _static/mathjax (see mathjax_path below).
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -46,6 +48,16 @@ source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 default_role = "literal"
 pygments_style = "sphinx"
+
+# Formulas are rendered by MathJax 3 from the copy that sphinx-mathjax-offline
+# (the docs extra) puts in _static/mathjax, not from a CDN: the pages show
+# their formulas offline. The extension sets this path too; it is set here so
+# that the script's place does not depend on the extension's internals.
+mathjax_path = "mathjax/tex-chtml.js"
+
+# The "On this page" list of an API page names the members without their class
+# ("fit()", not "MetamorphosisClassifier.fit()"), so that they fit the sidebar.
+toc_object_entries_show_parents = "hide"
 
 # Unresolved cross-references (e.g. to scikit-learn without intersphinx) are
 # not errors: the docstrings are written for readers, not for nitpicking.

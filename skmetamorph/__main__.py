@@ -63,7 +63,8 @@ def main(argv=None):
         import json  # noqa: PLC0415
 
         record = {
-            "command": "python -m skmetamorph demo " + " ".join(argv or sys.argv[1:]),
+            "command": "python -m skmetamorph "
+            + " ".join(sys.argv[1:] if argv is None else argv),
             "label_fraction": args.label_fraction,
             "seeds": args.seeds,
             "rows": rows,

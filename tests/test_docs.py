@@ -6,10 +6,14 @@ Three kinds of checks, all without running Sphinx:
   module of the package), and nothing else. Modules are read with ``ast``, so
   the optional ``skmetamorph.torch`` is checked without importing torch.
 - The ``>>>`` snippets of the user guide and of the getting-started page run as
-  doctests.
+  doctests (the other code blocks of the pages and of the README run in
+  ``tests/test_snippets.py``).
+- The install instructions name the form that works from a checkout
+  (``pip install -e ".[torch]"``) wherever they name an extra.
 - When the docs have been built (``docs/_build/html``, as in CI), every gallery
-  example drew its figure and every public name has its API page. Skipped
-  otherwise; build with
+  example drew its figure, every public name has its API page, the formulas
+  load MathJax from the build's own ``_static`` (no CDN) and the "On this page"
+  lists of the API pages give short member names. Skipped otherwise; build with
   ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
 """
 
@@ -291,6 +295,62 @@ def test_built_api_pages_exist():
             unlinked.append(name)
     assert not missing, f"public names without an API page in the built docs: {missing}"
     assert not unlinked, f"API pages not linked from api.html: {unlinked}"
+
+
+_SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", re.IGNORECASE)
+
+
+@needs_build
+def test_built_math_renders_offline():
+    # The soft-labels page has formulas; MathJax must come from the build's own
+    # _static folder (sphinx-mathjax-offline), not from a CDN.
+    page = HTML / "user_guide" / "soft_labels.html"
+    html = page.read_text()
+    assert 'class="math' in html, f"{page.name} shows no formula: is it still the math page?"
+    sources = _SCRIPT_SRC.findall(html)
+    remote = [src for src in sources if re.match(r"(https?:)?//", src)]
+    assert not remote, f"{page.name} loads scripts from the network: {remote}"
+    mathjax = [src for src in sources if "mathjax" in src.lower()]
+    assert mathjax, f"{page.name} loads no MathJax script: {sources}"
+    for src in mathjax:
+        path = (page.parent / src.split("?")[0]).resolve()
+        assert path.is_relative_to(HTML / "_static"), f"MathJax is not under _static: {src}"
+        assert path.is_file(), f"{page.name} loads {src}, which the build does not have"
+    # MathJax's CommonHTML output loads its fonts from beside the script.
+    fonts = HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+    assert any(fonts.glob("*.woff")), f"no MathJax fonts in {fonts}"
+
+
+@needs_build
+def test_built_api_page_toc_gives_whole_member_names():
+    # The "On this page" list names members without their class, so that a
+    # long name fits the sidebar ("predict_log_proba()"), and custom.css lets a
+    # name that does not fit wrap instead of being cut.
+    html = (HTML / "generated" / "skmetamorph.MetamorphosisClassifier.html").read_text()
+    toc = html[html.index('id="pst-page-toc-nav"'):]
+    toc = toc[: toc.index("</nav>")]
+    entries = re.findall(r'<span class="pre">([^<]*)</span>', toc)
+    assert "predict_log_proba()" in entries, entries
+    assert not [e for e in entries if e.startswith("MetamorphosisClassifier.")], entries
+    css = (HTML / "_static" / "custom.css").read_text()
+    assert ".page-toc .toc-entry span.pre" in css
+
+
+INSTALL_TEXTS = [ROOT / "README.md", *DOCS.glob("*.rst"), *(DOCS / "user_guide").glob("*.rst"),
+                 PACKAGE / "torch" / "__init__.py"]
+
+
+@pytest.mark.parametrize("path", INSTALL_TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_install_instructions_work_from_a_checkout(path):
+    # skmetamorph is not published: wherever a text names the published form of
+    # an extra (pip install "skmetamorph[torch]"), it also gives the form that
+    # works from a checkout (pip install -e ".[torch]").
+    text = path.read_text()
+    for extra in sorted(set(re.findall(r"skmetamorph\[([\w,]+)\]", text))):
+        assert f'pip install -e ".[{extra}]"' in text, (
+            f"{path.relative_to(ROOT)} says pip install \"skmetamorph[{extra}]\" without the "
+            f'form that works from a checkout, pip install -e ".[{extra}]"'
+        )
 
 
 def test_readme_result_sections_are_generated_from_the_committed_json():

@@ -56,7 +56,10 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         "skmetamorph.torch needs PyTorch and skorch, which are optional dependencies of "
-        'skmetamorph. Install them with: pip install "skmetamorph[torch]"'
+        "skmetamorph. From a checkout of the repository, install them with: "
+        'pip install -e ".[torch]" (where a local CPU build of torch exists, install that '
+        "version first, e.g. pip install torch==2.13.0, or pip fetches the CUDA build). "
+        'From a published release: pip install "skmetamorph[torch]"'
     ) from exc
 
 from ..utils import register_tag_provider
