@@ -6,8 +6,10 @@ import pytest
 from skmetamorph.base import BaseTransferSampler, ChunkedTransferSampler
 from skmetamorph.samplers import (
     MUNGE,
+    SPUNGE,
     BoundarySampler,
     ConfidenceSampler,
+    ForestLeafSampler,
     FunctionSampler,
     GaussianNoiseSampler,
     GMMSampler,
@@ -29,6 +31,9 @@ SAMPLERS = [
     MUNGE(n_samples=2.5),
     MUNGE(n_samples=40, p=0.3, categorical_features=[0]),
     GaussianNoiseSampler(n_samples=2.0),
+    SPUNGE(n_samples=2.0),
+    SPUNGE(n_samples=30, p=0.8, categorical_features=[1]),
+    ForestLeafSampler(n_samples=2.0),
     UniformSampler(n_samples=50, margin=0.1),
     KDESampler(n_samples=2.0),
     GMMSampler(n_samples=2.0, n_components=2),

@@ -8,7 +8,9 @@ from ._boundary import BoundarySampler, teacher_uncertainty
 from ._compose import UnionSampler
 from ._confidence import ConfidenceSampler
 from ._density import GMMSampler, KDESampler
+from ._forest import ForestLeafSampler
 from ._function import FunctionSampler
+from ._hotdeck import SPUNGE
 from ._munge import MUNGE
 from ._noise import GaussianNoiseSampler, UniformSampler
 from ._pool import PoolSampler
@@ -17,6 +19,7 @@ from ._qmc import HaltonSampler, LatinHypercubeSampler, SobolSampler
 __all__ = [
     "BoundarySampler",
     "ConfidenceSampler",
+    "ForestLeafSampler",
     "FunctionSampler",
     "GMMSampler",
     "GaussianNoiseSampler",
@@ -25,6 +28,7 @@ __all__ = [
     "LatinHypercubeSampler",
     "MUNGE",
     "PoolSampler",
+    "SPUNGE",
     "SobolSampler",
     "UniformSampler",
     "UnionSampler",
