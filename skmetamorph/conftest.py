@@ -12,3 +12,7 @@ try:
     importlib.import_module("skmetamorph.torch")
 except ImportError:  # the optional dependencies are missing
     collect_ignore.append("torch")
+try:
+    importlib.import_module("imblearn.over_sampling")
+except ImportError:  # SMOTESampler's example needs the imbalanced extra
+    collect_ignore.append("samplers/_imblearn.py")

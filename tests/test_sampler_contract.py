@@ -61,13 +61,20 @@ def test_every_sampler_keeps_the_contract(check):
     check()
 
 
+#: Samplers of optional extras: their contract runs in
+#: tests/test_samplers_imblearn_deep.py, skipped where the extra is missing.
+OPTIONAL = {"SMOTESampler", "CTGANSampler", "TVAESampler", "GaussianCopulaSampler"}
+
+
 def test_every_shipped_sampler_class_is_checked():
     import skmetamorph.samplers as samplers
 
     shipped = {
         obj
         for obj in vars(samplers).values()
-        if isinstance(obj, type) and issubclass(obj, BaseTransferSampler)
+        if isinstance(obj, type)
+        and issubclass(obj, BaseTransferSampler)
+        and obj.__name__ not in OPTIONAL
     }
     assert shipped == {type(sampler) for sampler in SAMPLERS}
 

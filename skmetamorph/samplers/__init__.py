@@ -7,10 +7,12 @@ Each family lives in its own module; all are estimators with the one-shot verb
 from ._boundary import BoundarySampler, teacher_uncertainty
 from ._compose import UnionSampler
 from ._confidence import ConfidenceSampler
+from ._deep import CTGANSampler, GaussianCopulaSampler, TVAESampler
 from ._density import GMMSampler, KDESampler
 from ._forest import ForestLeafSampler
 from ._function import FunctionSampler
 from ._hotdeck import SPUNGE
+from ._imblearn import SMOTESampler
 from ._munge import MUNGE
 from ._noise import GaussianNoiseSampler, UniformSampler
 from ._pool import PoolSampler
@@ -18,18 +20,22 @@ from ._qmc import HaltonSampler, LatinHypercubeSampler, SobolSampler
 
 __all__ = [
     "BoundarySampler",
+    "CTGANSampler",
     "ConfidenceSampler",
     "ForestLeafSampler",
     "FunctionSampler",
     "GMMSampler",
+    "GaussianCopulaSampler",
     "GaussianNoiseSampler",
     "HaltonSampler",
     "KDESampler",
     "LatinHypercubeSampler",
     "MUNGE",
     "PoolSampler",
+    "SMOTESampler",
     "SPUNGE",
     "SobolSampler",
+    "TVAESampler",
     "UniformSampler",
     "UnionSampler",
     "teacher_uncertainty",
