@@ -497,7 +497,20 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         return "sample_weight" in inspect.signature(getattr(self.student, method)).parameters
 
     def _check_kinds(self):
-        """Raise when the teacher or student declares the wrong kind (classifier/regressor)."""
+        """Raise when the teacher or student declares the wrong kind (classifier/regressor).
+
+        Estimators that declare no type (duck-typed ones) are trusted.
+        """
+        wanted, wrong, other_task = self._kind
+        for role, estimator in [("student", self.student)] + [
+            ("teacher", teacher) for teacher in self._teacher_list()
+        ]:
+            if declared_type(estimator) == wrong:
+                raise ValueError(
+                    f"{type(self).__name__} needs a {wanted} as its {role}; "
+                    f"{type(estimator).__name__} is a {wrong}. Use {other_task}, or a "
+                    f"{wanted}."
+                )
 
     def _check_weights(self, y, labeled, sample_weight):
         """Raise when the weights leave nothing to learn from (task hook)."""

@@ -15,13 +15,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
-from ._base import (
-    BaseMetamorphosis,
-    accepts_parameter,
-    declared_type,
-    student_has,
-    with_shared_docs,
-)
+from ._base import BaseMetamorphosis, accepts_parameter, student_has, with_shared_docs
 from ._labeling import HardLabeler, SoftLabeler, teacher_proba
 from ._targets import align_proba, expand_soft_targets, mix_with_true_labels, soften
 from ._teachers import TeacherEnsemble, is_semi_supervised, needs_no_data
@@ -173,6 +167,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
 
     #: What a list of teachers becomes.
     _ensemble_class = TeacherEnsemble
+    #: The kind of teacher and student this task needs, and the other task.
+    _kind = ("classifier", "regressor", "MetamorphosisRegressor for regression")
 
     _parameter_constraints = {
         **BaseMetamorphosis._parameter_constraints,
@@ -262,19 +258,6 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 "sample_weight leaves fewer than two classes with positive weight among the "
                 f"labeled rows (got {weighted.tolist()}); a classifier needs at least two."
             )
-
-    def _check_kinds(self):
-        # A declared regressor cannot be a classifier's teacher or student;
-        # estimators that declare no type (duck-typed) are trusted.
-        for role, estimator in [("student", self.student)] + [
-            ("teacher", teacher) for teacher in self._teacher_list()
-        ]:
-            if declared_type(estimator) == "regressor":
-                raise ValueError(
-                    f"MetamorphosisClassifier needs a classifier as its {role}; "
-                    f"{type(estimator).__name__} is a regressor. Use MetamorphosisRegressor "
-                    "for regression, or a classifier."
-                )
 
     def _teacher_data(self):
         return self.teacher_data

@@ -13,7 +13,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-from ._base import BaseMetamorphosis, declared_type, with_shared_docs
+from ._base import BaseMetamorphosis, with_shared_docs
 from ._labeling import RegressionLabeler
 from ._teachers import TeacherEnsembleRegressor, needs_no_data
 from .utils._tags import get_metamorph_tags
@@ -73,12 +73,12 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
 
     Attributes
     ----------
+    %(student_)s
     teacher_ : regressor
         The fitted teacher (for a list, a
         :class:`~skmetamorph.TeacherEnsembleRegressor` whose ``predict``
         averages the fitted members in its ``teachers_``).
     %(transfer_sampler_)s
-    %(student_)s
     %(n_transfer_samples_)s
     n_features_in_ : int
         Number of features seen during fit (from the sampler's rows when
@@ -131,6 +131,8 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
 
     #: What a list of teachers becomes.
     _ensemble_class = TeacherEnsembleRegressor
+    #: The kind of teacher and student this task needs, and the other task.
+    _kind = ("regressor", "classifier", "MetamorphosisClassifier for classification")
 
     _parameter_constraints = dict(BaseMetamorphosis._parameter_constraints)
 
@@ -142,19 +144,6 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
         # Samplers see a 1d marker (-1 unlabeled, 0 labeled): regression
         # targets are not classes.
         return None if fit.y is None else np.where(fit.labeled, 0, -1)
-
-    def _check_kinds(self):
-        # A declared classifier cannot be a regressor's teacher or student;
-        # estimators that declare no type (duck-typed) are trusted.
-        for role, estimator in [("student", self.student)] + [
-            ("teacher", teacher) for teacher in self._teacher_list()
-        ]:
-            if declared_type(estimator) == "classifier":
-                raise ValueError(
-                    f"MetamorphosisRegressor needs a regressor as its {role}; "
-                    f"{type(estimator).__name__} is a classifier. Use "
-                    "MetamorphosisClassifier for classification, or a regressor."
-                )
 
     def _labeled_targets(self, fit, X_labeled, y_labeled, method):
         fit.outputs = y_labeled.shape[1:]
