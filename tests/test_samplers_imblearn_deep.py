@@ -350,7 +350,7 @@ def test_missing_package_raises_import_error_naming_the_extra(
 ):
     X, y, teacher = data
     _hide(monkeypatch, hidden)
-    match = rf"{type(sampler).__name__} needs .*{package}.*skmetamorph\[{extra}\]"
+    match = rf"{type(sampler).__name__} needs .*{package}.*pip install -e \".\[{extra}\]\".*skmetamorph\[{extra}\]"
     with pytest.raises(ImportError, match=match):
         sampler.fit_generate(X, y, teacher=teacher)
     with pytest.raises(ImportError, match=match):
@@ -498,12 +498,11 @@ def test_smote_in_metamorphosis(dataset):
 def test_broken_package_is_told_apart_from_a_missing_one(monkeypatch, data):
     # Installed but failing to import (an imbalanced-learn too old for this
     # scikit-learn): the message says to upgrade, not to install.
-    from skmetamorph.samplers import _deep, _imblearn  # noqa: PLC0415
+    from skmetamorph.samplers import _optional  # noqa: PLC0415
 
     X, y, teacher = data
     _hide(monkeypatch, "imblearn", "copulas")
-    monkeypatch.setattr(_imblearn, "_installed", lambda module: True)
-    monkeypatch.setattr(_deep, "_installed", lambda module: True)
+    monkeypatch.setattr(_optional, "installed", lambda module: True)
     with pytest.raises(ImportError, match="installed but fails to import.*upgrade"):
         SMOTESampler().fit_generate(X, y, teacher=teacher)
     with pytest.raises(ImportError, match="installed but fails to import.*upgrade"):

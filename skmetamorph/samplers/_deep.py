@@ -6,10 +6,7 @@ and ``copulas`` (the Gaussian copula of SDV). Both are optional dependencies
 raises a clear ``ImportError`` when it is used without its package.
 """
 
-import importlib
-import importlib.util
 import inspect
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -18,6 +15,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
 from ._munge import MUNGE
+from ._optional import import_optional
 
 __all__ = ["CTGANSampler", "GaussianCopulaSampler", "TVAESampler"]
 
@@ -28,34 +26,10 @@ EXTRA = "deep"
 _LABEL_COLUMN = "__skmetamorph_teacher__"
 
 
-def _installed(module):
-    """Whether ``module`` is installed (found), whether or not it imports."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # a missing parent, or hidden in sys.modules
-        return False
-
-
-def _import(module, package, sampler):
-    """``module`` imported, or an ImportError that names the package and the extra."""
-    try:
-        with warnings.catch_warnings():
-            # ctgan's data transformer (rdt) imports deprecated standard modules.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            return importlib.import_module(module)
-    except ImportError as exc:
-        if _installed(module.partition(".")[0]):
-            # Installed, but one of its own imports fails (torch, pandas).
-            raise ImportError(
-                f"{sampler} needs the package {package!r}, which is installed but fails "
-                f"to import ({exc}); reinstall or upgrade it: pip install --upgrade "
-                f"{package}."
-            ) from exc
-        raise ImportError(
-            f"{sampler} needs the package {package!r}, an optional dependency of "
-            f'skmetamorph. Install it with: pip install "skmetamorph[{EXTRA}]" '
-            f"(or pip install {package})."
-        ) from exc
+def _import_requirement(sampler):
+    """The module the sampler's generator lives in (``_requires``), or a clear ImportError."""
+    module, package = sampler._requires
+    return import_optional(module, package=package, extra=EXTRA, owner=type(sampler).__name__)
 
 
 def _seed(rng):
@@ -95,7 +69,7 @@ class _GeneratorSampler(BaseTransferSampler):
         self : object
             The sampler.
         """
-        _import(*self._requires, type(self).__name__)
+        _import_requirement(self)
         return super().fit(X, y, teacher=teacher)
 
     def _column_names(self, n_features):
@@ -105,7 +79,7 @@ class _GeneratorSampler(BaseTransferSampler):
         return [str(name) for name in names]
 
     def _fit_generate(self, X, y, teacher, rng):
-        module = _import(*self._requires, type(self).__name__)
+        module = _import_requirement(self)
         n_rows = self._resolve_n_samples(X.shape[0])
         names = self._column_names(X.shape[1])
         self.generator_ = self._fit_generator(module, X, names, teacher, _seed(rng))

@@ -5,7 +5,6 @@ module imports without it, and the sampler raises a clear ``ImportError``
 when it is used without it.
 """
 
-import importlib.util
 import math
 import warnings
 from numbers import Integral
@@ -16,6 +15,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler, unlabeled_mask
 from ._munge import MUNGE
+from ._optional import import_optional
 
 __all__ = ["SMOTESampler"]
 
@@ -23,31 +23,17 @@ __all__ = ["SMOTESampler"]
 EXTRA = "imbalanced"
 
 
-def _installed(module):
-    """Whether ``module`` is installed (found), whether or not it imports."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # a missing parent, or hidden in sys.modules
-        return False
-
-
 def _import_imblearn(name):
     """imbalanced-learn's over-samplers, or an ImportError naming the extra."""
-    try:
-        from imblearn.over_sampling import ADASYN, SMOTE, SMOTEN, SMOTENC  # noqa: PLC0415
-    except ImportError as exc:
-        if _installed("imblearn"):
-            # Installed, but too old (or too new) for this scikit-learn.
-            raise ImportError(
-                f"{name} needs imbalanced-learn, which is installed but fails to import "
-                f"({exc}); upgrade it: pip install --upgrade imbalanced-learn."
-            ) from exc
-        raise ImportError(
-            f"{name} needs imbalanced-learn, an optional dependency of skmetamorph. "
-            f'Install it with: pip install "skmetamorph[{EXTRA}]" '
-            "(or pip install imbalanced-learn)."
-        ) from exc
-    return {"smote": SMOTE, "smote-nc": SMOTENC, "smoten": SMOTEN, "adasyn": ADASYN}
+    module = import_optional(
+        "imblearn.over_sampling", package="imbalanced-learn", extra=EXTRA, owner=name
+    )
+    return {
+        "smote": module.SMOTE,
+        "smote-nc": module.SMOTENC,
+        "smoten": module.SMOTEN,
+        "adasyn": module.ADASYN,
+    }
 
 
 class SMOTESampler(BaseTransferSampler):
