@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
-from ._munge import MUNGE
+from ._features import feature_mask
 from ._optional import import_optional
 
 __all__ = ["CTGANSampler", "GaussianCopulaSampler", "TVAESampler"]
@@ -123,8 +123,12 @@ class _NeuralSampler(_GeneratorSampler):
     def _discrete_mask(self, n_features):
         # The same rules as MUNGE's categorical_features (indices, mask, names);
         # the generators call them discrete, as ctgan does.
-        view = _Features(self.discrete_features, getattr(self, "feature_names_in_", None))
-        return MUNGE._categorical_mask(view, n_features)
+        return feature_mask(
+            self.discrete_features,
+            n_features,
+            getattr(self, "feature_names_in_", None),
+            "discrete_features",
+        )
 
     def _model(self, module, seed):
         params = dict(self.generator_params or {})
@@ -179,17 +183,6 @@ class _NeuralSampler(_GeneratorSampler):
 
     def _sample(self, model, n_rows):
         return model.sample(n_rows)
-
-
-class _Features:
-    """The attributes MUNGE's mask rules read, for another parameter's value."""
-
-    def __init__(self, features, names):
-        self.categorical_features = features
-        if names is not None:
-            self.feature_names_in_ = names
-
-    _mask_from_names = MUNGE._mask_from_names
 
 
 _NEURAL_DOC = """

@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
-from ._munge import MUNGE
+from ._features import feature_mask
 
 __all__ = ["SPUNGE"]
 
@@ -122,8 +122,14 @@ class SPUNGE(ChunkedTransferSampler):
     }
 
     # The same reading of categorical_features as MUNGE's (indices, mask, names).
-    _categorical_mask = MUNGE._categorical_mask
-    _mask_from_names = MUNGE._mask_from_names
+    def _categorical_mask(self, n_features):
+        """Boolean mask of the categorical features from ``categorical_features``."""
+        return feature_mask(
+            self.categorical_features,
+            n_features,
+            getattr(self, "feature_names_in_", None),
+            "categorical_features",
+        )
 
     def __init__(
         self,

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler, unlabeled_mask
-from ._munge import MUNGE
+from ._features import feature_mask
 from ._optional import import_optional
 
 __all__ = ["SMOTESampler"]
@@ -184,8 +184,14 @@ class SMOTESampler(BaseTransferSampler):
     }
 
     # The same rules for categorical_features as MUNGE's (indices, mask, names).
-    _categorical_mask = MUNGE._categorical_mask
-    _mask_from_names = MUNGE._mask_from_names
+    def _categorical_mask(self, n_features):
+        """Boolean mask of the categorical features from ``categorical_features``."""
+        return feature_mask(
+            self.categorical_features,
+            n_features,
+            getattr(self, "feature_names_in_", None),
+            "categorical_features",
+        )
 
     def __init__(
         self,

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler, batch_ranges
+from ._features import feature_mask
 
 __all__ = ["MUNGE"]
 
@@ -244,59 +245,12 @@ class MUNGE(ChunkedTransferSampler):
 
     def _categorical_mask(self, n_features):
         """Boolean mask of the categorical features from ``categorical_features``."""
-        mask = np.zeros(n_features, dtype=bool)
-        if self.categorical_features is None:
-            return mask
-        features = np.asarray(self.categorical_features)
-        if features.size == 0:
-            return mask
-        if features.ndim != 1:
-            raise ValueError(
-                "categorical_features must be a 1d array-like of indices, a boolean "
-                f"mask or feature names; got shape {features.shape}."
-            )
-        if features.dtype.kind == "b":
-            if features.shape[0] != n_features:
-                raise ValueError(
-                    f"categorical_features as a boolean mask must have one entry per "
-                    f"feature ({n_features}); got {features.shape[0]}."
-                )
-            return features.copy()
-        if features.dtype.kind == "U" or (
-            features.dtype.kind == "O" and all(isinstance(f, str) for f in features)
-        ):
-            return self._mask_from_names(features, mask)
-        if features.dtype.kind not in "iu":
-            raise ValueError(
-                "categorical_features must hold integer indices, booleans or feature "
-                f"names; got values of dtype {features.dtype}."
-            )
-        out_of_range = features[(features < 0) | (features >= n_features)]
-        if out_of_range.size:
-            raise ValueError(
-                f"categorical_features has indices {out_of_range.tolist()} out of "
-                f"range for X with {n_features} features (valid indices are 0 to "
-                f"{n_features - 1})."
-            )
-        mask[features] = True
-        return mask
-
-    def _mask_from_names(self, names, mask):
-        known = getattr(self, "feature_names_in_", None)
-        if known is None:
-            raise ValueError(
-                "categorical_features holds feature names, but X has no feature "
-                "names; pass a DataFrame with string column names, or use indices."
-            )
-        position = {name: i for i, name in enumerate(known)}
-        unknown = [str(name) for name in names if name not in position]
-        if unknown:
-            raise ValueError(
-                f"categorical_features names {unknown} are not features of X; "
-                f"known features: {list(known)}."
-            )
-        mask[[position[name] for name in names]] = True
-        return mask
+        return feature_mask(
+            self.categorical_features,
+            n_features,
+            getattr(self, "feature_names_in_", None),
+            "categorical_features",
+        )
 
 
 def _copy_mask(take, differs):
