@@ -283,6 +283,13 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             y=y,
             labeled=labeled,
             sample_weight=sample_weight,
+            # Every transfer row weighs the mean of the given weights (computed
+            # once here, not per streamed chunk).
+            transfer_weight=(
+                float(np.mean(sample_weight))
+                if sample_weight is not None and sample_weight.size
+                else 1.0
+            ),
             # Teacher, sampler and student see X's column names when it had them.
             names=getattr(self, "feature_names_in_", None),
         )
@@ -462,13 +469,14 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         """
         if fit.sample_weight is None:
             return None
-        transfer_weight = float(np.mean(fit.sample_weight)) if fit.sample_weight.size else 1.0
         head_weight = getattr(fit, "head_weight", np.empty(0))
         if head is None:
-            return np.full(n_rows, transfer_weight)
+            return np.full(n_rows, fit.transfer_weight)
         if isinstance(head, slice):
             return head_weight[head]
-        return np.concatenate([head_weight, np.full(n_rows - len(head_weight), transfer_weight)])
+        return np.concatenate(
+            [head_weight, np.full(n_rows - len(head_weight), fit.transfer_weight)]
+        )
 
     def _check_student_setup(self, weighted=False):
         """Raise a clear error before any work when the student cannot be trained."""

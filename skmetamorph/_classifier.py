@@ -321,16 +321,17 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             return
         teacher_classes = np.asarray(teacher_classes)
         name = type(teacher).__name__
-        if self.teacher_data == "all" or y_labeled is None:
-            learned_marker = unlabeled_mask(teacher_classes, UNLABELED).any() and not (
-                y_labeled is not None and unlabeled_mask(y_labeled, UNLABELED).any()
+        if (
+            self.teacher_data == "all"
+            and y_labeled is not None
+            and unlabeled_mask(teacher_classes).any()
+            and not unlabeled_mask(y_labeled).any()
+        ):
+            raise ValueError(
+                f"The teacher {name} learned -1 as a class: teacher_data='all' gave it "
+                "the unlabeled rows, and it is not semi-supervised. Use "
+                "teacher_data='auto' or 'labeled', or a semi-supervised teacher."
             )
-            if learned_marker and y_labeled is not None:
-                raise ValueError(
-                    f"The teacher {name} learned -1 as a class: teacher_data='all' gave it "
-                    "the unlabeled rows, and it is not semi-supervised. Use "
-                    "teacher_data='auto' or 'labeled', or a semi-supervised teacher."
-                )
         if y_labeled is not None and y_labeled.size:
             text_y = np.asarray(y_labeled).dtype.kind in "USO" and isinstance(
                 np.asarray(y_labeled).ravel()[0], str

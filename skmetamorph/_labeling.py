@@ -16,6 +16,7 @@ import pickle
 from functools import partial
 
 import numpy as np
+from sklearn.frozen import FrozenEstimator
 
 from ._engine import map_chunks
 from ._targets import align_proba, soften, softmax
@@ -37,9 +38,8 @@ class TeacherOutputError(ValueError):
 
 def teacher_name(teacher):
     """The teacher's class name, looking through ``FrozenEstimator``."""
-    inner = getattr(teacher, "estimator", None)
-    if type(teacher).__name__ == "FrozenEstimator" and inner is not None:
-        return f"FrozenEstimator({type(inner).__name__})"
+    if isinstance(teacher, FrozenEstimator):
+        return f"FrozenEstimator({type(teacher.estimator).__name__})"
     return type(teacher).__name__
 
 

@@ -6,7 +6,7 @@ generators' ``discrete_features`` follow one rule, written here once.
 
 import numpy as np
 
-__all__ = ["feature_mask"]
+__all__ = ["CategoricalFeaturesMixin", "feature_mask"]
 
 
 def feature_mask(features, n_features, feature_names, parameter):
@@ -82,3 +82,16 @@ def _mask_from_names(names, mask, known, parameter):
         )
     mask[[position[name] for name in names]] = True
     return mask
+
+
+class CategoricalFeaturesMixin:
+    """``_categorical_mask`` for samplers with a ``categorical_features`` parameter."""
+
+    def _categorical_mask(self, n_features):
+        """Boolean mask of the categorical features from ``categorical_features``."""
+        return feature_mask(
+            self.categorical_features,
+            n_features,
+            getattr(self, "feature_names_in_", None),
+            "categorical_features",
+        )

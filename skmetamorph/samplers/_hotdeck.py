@@ -8,12 +8,12 @@ from sklearn.utils._param_validation import Interval
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
-from ._features import feature_mask
+from ._features import CategoricalFeaturesMixin
 
 __all__ = ["SPUNGE"]
 
 
-class SPUNGE(ChunkedTransferSampler):
+class SPUNGE(CategoricalFeaturesMixin, ChunkedTransferSampler):
     """Swap feature values between random data rows, plus a little noise (SPUNGE).
 
     SPUNGE ("simplified MUNGE", the augmentation of AutoGluon's distillation)
@@ -120,16 +120,6 @@ class SPUNGE(ChunkedTransferSampler):
         "categorical_features": ["array-like", None],
         "random_state": ["random_state"],
     }
-
-    # The same reading of categorical_features as MUNGE's (indices, mask, names).
-    def _categorical_mask(self, n_features):
-        """Boolean mask of the categorical features from ``categorical_features``."""
-        return feature_mask(
-            self.categorical_features,
-            n_features,
-            getattr(self, "feature_names_in_", None),
-            "categorical_features",
-        )
 
     def __init__(
         self,

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler, unlabeled_mask
-from ._features import feature_mask
+from ._features import CategoricalFeaturesMixin
 from ._optional import import_optional
 
 __all__ = ["SMOTESampler"]
@@ -36,7 +36,7 @@ def _import_imblearn(name):
     }
 
 
-class SMOTESampler(BaseTransferSampler):
+class SMOTESampler(CategoricalFeaturesMixin, BaseTransferSampler):
     """Rows between neighbours of the same class: SMOTE, ADASYN or SMOTE-NC (imbalanced-learn).
 
     Each new row lies on the segment between a row of class ``c`` and one of
@@ -182,16 +182,6 @@ class SMOTESampler(BaseTransferSampler):
         "categorical_features": ["array-like", None],
         "random_state": ["random_state"],
     }
-
-    # The same rules for categorical_features as MUNGE's (indices, mask, names).
-    def _categorical_mask(self, n_features):
-        """Boolean mask of the categorical features from ``categorical_features``."""
-        return feature_mask(
-            self.categorical_features,
-            n_features,
-            getattr(self, "feature_names_in_", None),
-            "categorical_features",
-        )
 
     def __init__(
         self,

@@ -11,12 +11,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler, batch_ranges
-from ._features import feature_mask
+from ._features import CategoricalFeaturesMixin
 
 __all__ = ["MUNGE"]
 
 
-class MUNGE(ChunkedTransferSampler):
+class MUNGE(CategoricalFeaturesMixin, ChunkedTransferSampler):
     """Perturb each row towards its nearest neighbour (MUNGE).
 
     MUNGE makes new rows that look like the data by mixing every row ``a`` with
@@ -242,15 +242,6 @@ class MUNGE(ChunkedTransferSampler):
             _redraw_copies(take, u[:, :d], state["differs"][rows], self.p)
         noise = ndtri(u[:, d:]).astype(X.dtype, copy=False)
         return _swap_and_perturb(X_new, X_nn, take, noise, categorical, X.dtype.type(self.s))
-
-    def _categorical_mask(self, n_features):
-        """Boolean mask of the categorical features from ``categorical_features``."""
-        return feature_mask(
-            self.categorical_features,
-            n_features,
-            getattr(self, "feature_names_in_", None),
-            "categorical_features",
-        )
 
 
 def _copy_mask(take, differs):
