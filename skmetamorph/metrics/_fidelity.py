@@ -1,9 +1,4 @@
-"""Fidelity: how closely a student reproduces its teacher.
-
-Fidelity is the first quality measure of rule extraction and surrogate models:
-accuracy tells how well the student fits the world, fidelity how well it fits
-the teacher it was made from.
-"""
+"""Fidelity of a student to its teacher on given rows: a score and a scorer."""
 
 import numpy as np
 from sklearn.base import is_regressor
