@@ -18,11 +18,14 @@ a :class:`_Fit` record and become the estimator's attributes only once all of
 them succeeded.
 """
 
+import copy
 import inspect
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
+import joblib
 import numpy as np
+from joblib import Memory
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
@@ -37,6 +40,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
+    check_memory,
     has_fit_parameter,
     validate_data,
 )
@@ -131,6 +135,23 @@ SHARED_DOCS = {
         Number of rows the sampler made (labeled rows not counted).""",
     "feature_names_in_": """feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.""",
+    "memory": """memory : str, joblib.Memory or None, default=None
+        Caches the fitted teacher, and the labeled transfer set, as
+        :class:`~sklearn.pipeline.Pipeline` caches its transformers: a path
+        (a cache folder) or a :class:`joblib.Memory`. A fit whose teacher
+        (its class and parameters, its ``random_state`` included), rows,
+        targets and metadata equal those of an earlier fit loads that fit's
+        teacher instead of fitting it again, so that
+        ``GridSearchCV`` over samplers, temperatures or students fits the
+        teacher once per fold. Where the teacher, the sampler's rows and the
+        labeling settings are all equal too, the labeled transfer set is
+        loaded as well (not when ``streaming``). With an int
+        ``random_state`` the teacher's seed is part of its parameters, so a
+        new seed misses the cache; with ``random_state=None``, as in
+        ``Pipeline``, an unseeded teacher's first fit is reused whatever
+        randomness a new fit would have drawn. A frozen teacher is never
+        cached (it is not fitted). Cached teachers are loaded from disk:
+        cache only what pickles.""",
     "batch_size": """batch_size : int, default=10000
         The transfer set is made and labeled in chunks of this many rows, so
         the memory used beyond the transfer set itself stays bounded. Samplers
@@ -162,6 +183,46 @@ class _Fit:
         return with_feature_names(X, self.names)
 
 
+class _TransferCache:
+    """``memory=``: the teacher fit and the labeled transfer set, loaded when seen before.
+
+    The labeled set is keyed by the *inputs* of the teacher's fit (not by the
+    fitted teacher: a fitted estimator loaded from the cache pickles to other
+    bytes than the one just fitted, e.g. its arrays' memory layout) plus the
+    labeler's settings, the plan and the labeled rows. How the work is cut into
+    chunks (``batch_size``, ``n_jobs``) does not change the rows or their
+    labels, so it is no part of any key.
+    """
+
+    def __init__(self, memory, teacher_args, teacher_params):
+        self.memory = memory
+        # Memory(None) caches nothing: skip the hashing of the data too.
+        self.active = not (isinstance(memory, Memory) and memory.location is None)
+        teacher = teacher_args[0]
+        self.frozen = isinstance(teacher, FrozenEstimator)
+        self.teacher_key = (
+            joblib.hash((teacher_args, teacher_params)) if self.active else None
+        )
+
+    def fit_teacher(self, *args, **params):
+        if self.frozen or not self.active:  # a frozen teacher is not fitted: nothing to keep
+            return fit_teacher(*args, **params)
+        return self.memory.cache(fit_teacher)(*args, **params)
+
+    def materialise(self, plan, labeler, head_rows, head_targets, **work):
+        if not self.active:
+            return materialise(plan, labeler, head_rows, head_targets, **work)
+        settings = copy.copy(labeler)
+        settings.teacher = self.teacher_key  # the teacher by the inputs of its fit
+        cached = self.memory.cache(_labeled_transfer_set, ignore=["labeler", "work"])
+        return cached(joblib.hash(settings), plan, labeler, head_rows, head_targets, work)
+
+
+def _labeled_transfer_set(labeling_key, plan, labeler, head_rows, head_targets, work):
+    """:func:`materialise` with a key that names the labeler (``memory.cache`` target)."""
+    return materialise(plan, labeler, head_rows, head_targets, **work)
+
+
 class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of :class:`MetamorphosisClassifier` and :class:`MetamorphosisRegressor`.
 
@@ -183,6 +244,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         ],
         "streaming": ["boolean"],
         "n_passes": [Interval(Integral, 1, None, closed="left")],
+        "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -201,6 +263,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         n_jobs=None,
         streaming=False,
         n_passes=1,
+        memory=None,
         random_state=None,
         verbose=0,
     ):
@@ -212,6 +275,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_jobs = n_jobs
         self.streaming = streaming
         self.n_passes = n_passes
+        self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
 
@@ -278,6 +342,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_weights(y, labeled, sample_weight)
         self._check_student_setup(weighted=sample_weight is not None)
         rng = check_random_state(self.random_state)
+        memory = check_memory(self.memory)
         fit = _Fit(
             X=X,
             y=y,
@@ -297,14 +362,11 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
         with self._stage("teacher fit", f"{n_labeled} labeled of {n_rows} rows"):
             teacher = self._seeded(clone(self._teacher_template()), rng)
-            fit.teacher = fit_teacher(
-                teacher,
-                fit.frame(X),
-                self._teacher_y(y, labeled),
-                labeled,
-                self._teacher_data(),
-                **teacher_params,
+            teacher_args = (
+                teacher, fit.frame(X), self._teacher_y(y, labeled), labeled, self._teacher_data()
             )
+            fit.cache = _TransferCache(memory, teacher_args, teacher_params)
+            fit.teacher = fit.cache.fit_teacher(*teacher_args, **teacher_params)
         self._task_setup(fit)
 
         # safe=False: a duck-typed sampler (fit_generate only, no get_params)
@@ -354,7 +416,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 )
         else:
             with self._stage("labeling", f"{len(fit.plan)} rows"):
-                X_student, targets = materialise(
+                X_student, targets = fit.cache.materialise(
                     fit.plan,
                     labeler,
                     head_rows,
@@ -510,15 +572,17 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         Estimators that declare no type (duck-typed ones) are trusted.
         """
         wanted, wrong, other_task = self._kind
-        for role, estimator in [("student", self.student)] + [
-            ("teacher", teacher) for teacher in self._teacher_list()
-        ]:
+        for role, estimator in self._kind_roles():
             if declared_type(estimator) == wrong:
                 raise ValueError(
                     f"{type(self).__name__} needs a {wanted} as its {role}; "
                     f"{type(estimator).__name__} is a {wrong}. Use {other_task}, or a "
                     f"{wanted}."
                 )
+
+    def _kind_roles(self):
+        """``(role, estimator)`` pairs that must be of the task's kind (task hook)."""
+        return [("student", self.student)] + [("teacher", t) for t in self._teacher_list()]
 
     def _check_weights(self, y, labeled, sample_weight):
         """Raise when the weights leave nothing to learn from (task hook)."""

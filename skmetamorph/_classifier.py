@@ -108,6 +108,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         and the labeled rows. Every pass makes and labels the chunks again
         (the same rows, in a new order), so the teacher labels ``n_passes``
         times as many rows. Ignored otherwise.
+    %(memory)s
     %(random_state)s
     %(verbose)s
 
@@ -197,6 +198,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         n_jobs=None,
         streaming=False,
         n_passes=1,
+        memory=None,
         random_state=None,
         verbose=0,
     ):
@@ -209,6 +211,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             n_jobs=n_jobs,
             streaming=streaming,
             n_passes=n_passes,
+            memory=memory,
             random_state=random_state,
             verbose=verbose,
         )

@@ -68,6 +68,7 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows; each pass makes and labels the same rows again,
         in a new order. Ignored otherwise.
+    %(memory)s
     %(random_state)s
     %(verbose)s
 
