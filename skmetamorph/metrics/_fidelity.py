@@ -48,6 +48,21 @@ def fidelity_score(teacher, student, X, *, sample_weight=None):
     return float(accuracy_score(y_teacher, y_student, sample_weight=sample_weight))
 
 
+def final_step(estimator, X):
+    """``(last step, X transformed by the steps before it)`` of a Pipeline; else as given.
+
+    Scorers receive the whole fitted search candidate, which may be a
+    Pipeline ending in the metamorphosis estimator: the scorers of this
+    package look through it with this one function.
+    """
+    if hasattr(estimator, "steps"):  # a Pipeline: transform X, then ask the last step
+        for _, step in estimator.steps[:-1]:
+            if step is not None and step != "passthrough":
+                X = step.transform(X)
+        estimator = estimator.steps[-1][1]
+    return estimator, X
+
+
 def fidelity_scorer(estimator, X, y=None):
     """Scorer for ``GridSearchCV(scoring=...)`` and ``cross_validate``: the estimator's fidelity.
 
@@ -76,11 +91,7 @@ def fidelity_scorer(estimator, X, y=None):
     >>> from skmetamorph.metrics import fidelity_scorer
     >>> scoring = {"accuracy": "accuracy", "fidelity": fidelity_scorer}
     """
-    if hasattr(estimator, "steps"):  # a Pipeline: transform X, then ask the last step
-        for _, step in estimator.steps[:-1]:
-            if step is not None and step != "passthrough":
-                X = step.transform(X)
-        estimator = estimator.steps[-1][1]
+    estimator, X = final_step(estimator, X)
     if not hasattr(estimator, "fidelity"):
         raise TypeError(
             f"fidelity_scorer needs an estimator with a fidelity(X) method, such as "
