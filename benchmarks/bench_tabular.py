@@ -17,13 +17,21 @@ signed-rank test over all (dataset, size, split) units says whether they are
 systematic. The boundary-focused sampler is also compared with MUNGE alone at
 equal transfer-set size.
 
+What the student learns is compared too, side by side on the same splits and
+transfer sets (no synthetic rows, and MUNGE): a classification tree on the
+teacher's hard labels (the runs above), on its soft labels (``labels="soft"``:
+rows repeated per class, weighted by the probabilities), and a *regression*
+tree on its probabilities (``labels="proba"``) or on its centred logits
+(``labels="logit"``), each small (8 leaves) and full.
+
 Usage::
 
     python benchmarks/bench_tabular.py --quick     # < 2 min: size 100, 3 splits
     python benchmarks/bench_tabular.py             # full: sizes 100 and 400, 10 splits
 
 Writes ``results/tabular.json`` (``tabular_quick.json`` in quick mode; the
-folder is ``--results-dir``) and a PNG plot next to it, and prints Markdown
+folder is ``--results-dir``), a PNG plot of the samplers' gains next to it and
+one of the labels' comparison (``tabular_labels.png``), and prints Markdown
 tables on stdout. While it runs, one progress line per finished unit
 (dataset, size, split) with an ETA goes to stderr.
 """
@@ -49,7 +57,7 @@ from sklearn.datasets import (
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS_DIR, Steps, markdown_table, write_json  # noqa: E402
@@ -66,10 +74,22 @@ from skmetamorph.samplers import (  # noqa: E402
 )
 
 SAMPLERS = ["none", "munge", "kde", "gmm", "uniform", "boundary"]
+#: Tree sizes: the parameters of a small and of a full tree.
+TREE_SIZES = {"tree8": {"max_leaf_nodes": 8}, "tree": {}}
 STUDENTS = {
-    "tree8": lambda seed: DecisionTreeClassifier(max_leaf_nodes=8, random_state=seed),
-    "tree": lambda seed: DecisionTreeClassifier(random_state=seed),
+    name: (lambda seed, params=params: DecisionTreeClassifier(random_state=seed, **params))
+    for name, params in TREE_SIZES.items()
 }
+#: What the student learns, for the comparison of labels: (tree class, labels=).
+#: "hard" is the classification tree of the sampler comparison, not fitted twice.
+LABEL_KINDS = {
+    "hard": (DecisionTreeClassifier, "hard"),
+    "soft": (DecisionTreeClassifier, "soft"),
+    "proba": (DecisionTreeRegressor, "proba"),
+    "logit": (DecisionTreeRegressor, "logit"),
+}
+#: Transfer sets of the comparison of labels.
+LABEL_SAMPLERS = ["none", "munge"]
 #: Rows kept for testing on the synthetic generators.
 SYNTHETIC_TEST_ROWS = 2000
 #: A real dataset is used at a training size only if this many rows remain for testing.
@@ -125,11 +145,30 @@ def make_sampler(name, n_features, factor):
     return UnionSampler([pool, (name, synthetic[name]())])
 
 
+def fit_metamorphosis(teacher, student, sampler, labels, seed, X_train, y_train):
+    """The metamorphosis of the frozen teacher into ``student``, and its fit time."""
+    clf = MetamorphosisClassifier(
+        FrozenEstimator(teacher),
+        student,
+        sampler,
+        labels=labels,
+        include_labeled=False,
+        random_state=seed,
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        # Tiny GMM components on small data may not converge in time;
+        # the rows they give are still valid draws.
+        warnings.filterwarnings("ignore", message=".*did not converge.*")
+        clf.fit(X_train, y_train)
+    return clf, time.perf_counter() - start
+
+
 def run_unit(dataset, n_train, seed, args):
-    """All students and samplers on one split; a list of result records."""
+    """All students and samplers on one split: the sampler records, the label records."""
     split = load(dataset, n_train, seed)
     if split is None:
-        return []
+        return [], []
     X_train, X_test, y_train, y_test = split
     start = time.perf_counter()
     teacher = RandomForestClassifier(
@@ -151,18 +190,15 @@ def run_unit(dataset, n_train, seed, args):
             "direct_fidelity": float(np.mean(direct_pred == teacher_test)),
         }
         for sampler_name in SAMPLERS:
-            clf = MetamorphosisClassifier(
-                FrozenEstimator(teacher),
+            clf, seconds = fit_metamorphosis(
+                teacher,
                 make_student(seed),
                 make_sampler(sampler_name, X_train.shape[1], args.factor),
-                include_labeled=False,
-                random_state=seed,
+                "hard",
+                seed,
+                X_train,
+                y_train,
             )
-            with warnings.catch_warnings():
-                # Tiny GMM components on small data may not converge in time;
-                # the rows they give are still valid draws.
-                warnings.filterwarnings("ignore", message=".*did not converge.*")
-                clf.fit(X_train, y_train)
             pred = clf.predict(X_test)
             records.append(
                 {
@@ -174,12 +210,54 @@ def run_unit(dataset, n_train, seed, args):
                     "n_leaves": int(clf.student_.get_n_leaves()),
                     "accuracy": float(np.mean(pred == y_test)),
                     "fidelity": float(np.mean(pred == teacher_test)),
+                    "fit_seconds": seconds,
                 }
             )
+    label_records = compare_labels(
+        teacher, records, base, (X_train, X_test, y_train, y_test), teacher_test, args
+    )
     elapsed = time.perf_counter() - start
-    for record in records:
+    for record in records + label_records:
         record["unit_seconds"] = elapsed
-    return records
+    return records, label_records
+
+
+def compare_labels(teacher, records, base, split, teacher_test, args):
+    """Every kind of label on the same split and transfer sets; hard labels from ``records``."""
+    X_train, X_test, y_train, y_test = split
+    seed = base["seed"]
+    out = []
+    for size, sampler_name, kind in product(TREE_SIZES, LABEL_SAMPLERS, LABEL_KINDS):
+        if kind == "hard":
+            (hard,) = [r for r in records if (r["student"], r["sampler"]) == (size, sampler_name)]
+            scores = {
+                key: hard[key]
+                for key in ("n_transfer", "n_leaves", "accuracy", "fidelity", "fit_seconds")
+            }
+            scores["n_student_rows"] = hard["n_transfer"]
+        else:
+            tree_class, labels = LABEL_KINDS[kind]
+            clf, seconds = fit_metamorphosis(
+                teacher,
+                tree_class(random_state=seed, **TREE_SIZES[size]),
+                make_sampler(sampler_name, X_train.shape[1], args.factor),
+                labels,
+                seed,
+                X_train,
+                y_train,
+            )
+            pred = clf.predict(X_test)
+            scores = {
+                "n_transfer": int(clf.n_transfer_samples_),
+                # Soft labels for a classification tree repeat rows per class.
+                "n_student_rows": int(clf.student_.tree_.n_node_samples[0]),
+                "n_leaves": int(clf.student_.get_n_leaves()),
+                "accuracy": float(np.mean(pred == y_test)),
+                "fidelity": float(np.mean(pred == teacher_test)),
+                "fit_seconds": seconds,
+            }
+        out.append({**base, "student": size, "sampler": sampler_name, "labels": kind, **scores})
+    return out
 
 
 def run_indexed(index, dataset, n_train, seed, args):
@@ -254,6 +332,33 @@ def compare(records, sampler, reference):
     return out
 
 
+def label_summary(label_records):
+    """Per tree size, sampler and labels: means, and paired differences to hard and soft."""
+    by_unit = {}
+    for r in label_records:
+        key = (r["student"], r["sampler"], r["labels"])
+        by_unit.setdefault(key, {})[(r["dataset"], r["n_train"], r["seed"])] = r
+    out = []
+    for size, sampler, kind in product(TREE_SIZES, LABEL_SAMPLERS, LABEL_KINDS):
+        rows = by_unit.get((size, sampler, kind), {})
+        if not rows:
+            continue
+        units = sorted(rows)
+        entry = {"student": size, "sampler": sampler, "labels": kind, "n_units": len(units)}
+        for key in ("fidelity", "accuracy", "n_leaves", "n_student_rows", "fit_seconds"):
+            entry[key] = float(np.mean([rows[u][key] for u in units]))
+        for reference in ("hard", "soft"):
+            if reference == kind:
+                continue
+            ref = by_unit[(size, sampler, reference)]
+            for metric in ("fidelity", "accuracy"):
+                diff = np.array([rows[u][metric] - ref[u][metric] for u in units])
+                entry[f"{metric}_vs_{reference}"] = float(diff.mean())
+                entry[f"{metric}_vs_{reference}_p"] = _wilcoxon_p(diff)
+        out.append(entry)
+    return out
+
+
 def per_dataset(records):
     """Mean fidelity and accuracy per dataset, size, student and sampler (plus direct)."""
     out = []
@@ -312,8 +417,73 @@ def plot(summary, path, title):
     plt.close(fig)
 
 
+def plot_labels(summary, path, title):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = list(product(TREE_SIZES, LABEL_SAMPLERS))
+    kinds = list(LABEL_KINDS)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    width = 0.8 / len(kinds)
+    x = np.arange(len(groups))
+    by = {(r["student"], r["sampler"], r["labels"]): r for r in summary}
+    for ax, metric in zip(axes, ["fidelity", "accuracy"]):
+        for i, kind in enumerate(kinds):
+            means = [by[size, sampler, kind][metric] for size, sampler in groups]
+            ax.bar(x + (i - (len(kinds) - 1) / 2) * width, means, width, label=kind)
+        ax.set_xticks(x, [f"{size}\n{sampler}" for size, sampler in groups])
+        low = min(by[g + (k,)][metric] for g in groups for k in kinds)
+        ax.set_ylim(max(0.0, low - 0.05), 1.0)
+        ax.set_ylabel(f"mean test {metric}")
+        ax.set_title(
+            f"{metric}: classification tree on hard / soft labels, "
+            "regression tree on proba / logit",
+            fontsize=8,
+        )
+        ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def _p(value):
     return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def print_label_table(summary):
+    print(
+        "\n## What the student learns: hard or soft labels (classification tree), "
+        "probabilities or logits (regression tree)\n"
+    )
+    header = [
+        "student",
+        "sampler",
+        "labels",
+        "fidelity",
+        "vs hard (p)",
+        "vs soft (p)",
+        "accuracy",
+        "vs hard (p)",
+        "vs soft (p)",
+        "leaves",
+        "student rows",
+        "fit s",
+    ]
+    rows = []
+    for r in summary:
+        row = [r["student"], r["sampler"], r["labels"], f"{r['fidelity']:.3f}"]
+        for metric in ("fidelity", "accuracy"):
+            if metric == "accuracy":
+                row.append(f"{r['accuracy']:.3f}")
+            for reference in ("hard", "soft"):
+                key = f"{metric}_vs_{reference}"
+                row.append(f"{r[key]:+.3f} ({_p(r[key + '_p'])})" if key in r else "-")
+        row += [f"{r['n_leaves']:.0f}", f"{r['n_student_rows']:.0f}", f"{r['fit_seconds']:.3f}"]
+        rows.append(row)
+    print(markdown_table(header, rows))
 
 
 def print_tables(summary, datasets_table, boundary_vs_munge):
@@ -405,6 +575,7 @@ def main(argv=None):
     steps = Steps(len(units), "units (dataset, size, split)", name="bench_tabular")
     steps.note(
         f"{len(units)} units x {len(STUDENTS)} students x {len(SAMPLERS)} samplers, "
+        f"+ {len(LABEL_KINDS) - 1} more kinds of labels x {len(LABEL_SAMPLERS)} samplers, "
         f"{args.n_jobs} job(s)"
     )
     start = time.perf_counter()
@@ -416,16 +587,19 @@ def main(argv=None):
     )(delayed(run_indexed)(i, *unit, args) for i, unit in enumerate(units)):
         results[index] = unit_records
         dataset, size, seed = units[index]
-        skipped = "" if unit_records else " (too small, skipped)"
+        skipped = "" if unit_records[0] else " (too small, skipped)"
         steps.done(f"{dataset} / {size} / {seed}{skipped}")
-    records = [record for unit in results for record in unit]
+    records = [record for unit in results for record in unit[0]]
+    label_records = [record for unit in results for record in unit[1]]
     elapsed = time.perf_counter() - start
     steps.close()
 
     summary = summarise(records)
     datasets_table = per_dataset(records)
     boundary_vs_munge = compare(records, "boundary", "munge")
+    labels_table = label_summary(label_records)
     print_tables(summary, datasets_table, boundary_vs_munge)
+    print_label_table(labels_table)
     n_units = len({(r["dataset"], r["n_train"], r["seed"]) for r in records})
     print(f"\n{n_units} units (dataset, size, split) in {elapsed:.0f} s")
 
@@ -451,7 +625,21 @@ def main(argv=None):
             "(MUNGE candidates x2, focus 0.5, margin; defaults chosen on pilot seeds 100-103)",
         },
         "metamorphosis": "MetamorphosisClassifier(FrozenEstimator(teacher), student, sampler, "
-        "include_labeled=False, random_state=seed): hard teacher labels only",
+        "include_labeled=False, random_state=seed): hard teacher labels in the sampler "
+        "comparison",
+        "label_comparison": {
+            "samplers": LABEL_SAMPLERS,
+            "labels": {
+                "hard": "DecisionTreeClassifier, labels='hard' (the sampler comparison's runs)",
+                "soft": "DecisionTreeClassifier, labels='soft' (temperature 1, rows repeated "
+                "per class with min_soft_weight=0.01)",
+                "proba": "DecisionTreeRegressor, labels='proba' (one multi-output tree on the "
+                "teacher's probabilities)",
+                "logit": "DecisionTreeRegressor, labels='logit' (centred log-probabilities, "
+                "floored at 1e-6)",
+            },
+            "sizes": {"tree8": "max_leaf_nodes=8", "tree": "full"},
+        },
         "test": f"held-out rows of the real datasets ({MIN_TEST_ROWS}+), "
         f"{SYNTHETIC_TEST_ROWS} fresh rows for the generators",
         "paired_test": "scipy.stats.wilcoxon (zero_method='zsplit') over (dataset, size, "
@@ -467,7 +655,9 @@ def main(argv=None):
             "summary": summary,
             "per_dataset": datasets_table,
             "boundary_vs_munge": boundary_vs_munge,
+            "label_summary": labels_table,
             "records": records,
+            "label_records": label_records,
         },
         results_dir=args.results_dir,
     )
@@ -478,7 +668,14 @@ def main(argv=None):
         f"Tree students vs a random-forest teacher: {n_units} units, "
         f"sizes {args.sizes}, {args.splits} splits",
     )
-    print(f"wrote {path} and {png}")
+    labels_png = path.with_name(path.stem + "_labels.png")
+    plot_labels(
+        labels_table,
+        labels_png,
+        f"Hard / soft labels vs regressed probabilities / logits: {n_units} units, "
+        f"sizes {args.sizes}, {args.splits} splits",
+    )
+    print(f"wrote {path}, {png} and {labels_png}")
     return 0
 
 

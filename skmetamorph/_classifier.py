@@ -10,16 +10,33 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.frozen import FrozenEstimator
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import has_fit_parameter, validate_data
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from ._base import BaseMetamorphosis, accepts_parameter, student_has, with_shared_docs
+from ._base import (
+    BaseMetamorphosis,
+    accepts_parameter,
+    declared_type,
+    student_has,
+    with_shared_docs,
+)
 from ._labeling import HardLabeler, SoftLabeler, teacher_proba
-from ._targets import align_proba, expand_soft_targets, mix_with_true_labels, soften
+from ._targets import (
+    align_proba,
+    centred_logits,
+    expand_soft_targets,
+    mix_with_true_labels,
+    proba_from_regressed,
+    soften,
+    softmax,
+)
 from ._teachers import TeacherEnsemble, is_semi_supervised, needs_no_data
 from .base import UNLABELED, unlabeled_mask
+from .metrics import fidelity_score
 from .utils._tags import get_metamorph_tags
 
 __all__ = ["MetamorphosisClassifier"]
@@ -46,27 +63,46 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         not refitted. A list of teachers becomes a
         :class:`~skmetamorph.TeacherEnsemble` whose probabilities are averaged.
     student : estimator
-        The student, any scikit-learn classifier. Cloned and fitted on the
-        transfer set.
+        The student, any scikit-learn classifier; or any regressor with
+        ``labels="proba"`` or ``"logit"``. Cloned and fitted on the transfer
+        set.
     transfer_sampler : BaseTransferSampler, default=None
         Makes the rows of the transfer set. ``None`` means
         :class:`~skmetamorph.samplers.PoolSampler`: the unlabeled rows where
         there are any, else all rows, relabeled by the teacher.
-    labels : {"hard", "soft"}, default="hard"
-        ``"hard"``: the student learns the teacher's predicted class.
-        ``"soft"``: the student learns the teacher's probabilities softened by
-        ``temperature``. A student that accepts only hard ``y`` gets each
-        transfer row once per class with ``sample_weight`` equal to the
-        probability, so it must accept ``sample_weight``.
+    labels : {"hard", "soft", "proba", "logit"}, default="hard"
+        What the student learns from the teacher.
+        ``"hard"``: the teacher's predicted class.
+        ``"soft"``: the teacher's probabilities softened by ``temperature``.
+        A student that accepts only hard ``y`` gets each transfer row once
+        per class with ``sample_weight`` equal to the probability, so it
+        must accept ``sample_weight``.
+        ``"proba"`` and ``"logit"``: the student is a *regressor* that fits,
+        one output per class of ``classes_``, the same soft labels
+        (``"proba"``) or their row-centred logits ``log p_T - mean(log p_T)``
+        (``"logit"``; probabilities below 1e-6 count as 1e-6). ``predict``
+        is the class of the largest regressed value; ``predict_proba`` is the
+        regressed probabilities clipped at 0 and renormalised per row
+        (``"proba"``) or the softmax of the regressed logits (``"logit"``).
+        A regressor without multi-output support (its scikit-learn tag
+        ``target_tags.multi_output``, e.g. ``HistGradientBoostingRegressor``)
+        becomes a :class:`~sklearn.multioutput.MultiOutputRegressor`: one
+        regressor per class. A regressor student takes only these two, a
+        classifier student only ``"hard"`` and ``"soft"``: either mix is an
+        error, so that a regressor meant for
+        :class:`~skmetamorph.MetamorphosisRegressor` is never silently
+        taught one-hot classes.
     temperature : float > 0, default=1.0
         Soft labels are ``softmax(log(p) / temperature)``. 1 keeps the
         teacher's belief; larger values expose which classes look alike
-        (Hinton et al. 2015). Only used with ``labels="soft"``.
+        (Hinton et al. 2015). Used with ``labels="soft"``, ``"proba"`` and
+        ``"logit"``.
     alpha : float in [0, 1], default=1.0
-        With ``labels="soft"`` and ``include_labeled=True``, the target of a
-        labeled row is ``alpha * true_label + (1 - alpha) * soft_label``.
-        The default keeps the true labels as they are. With ``labels="hard"``
-        labeled rows always keep their true labels.
+        With ``labels="soft"`` (or ``"proba"``, ``"logit"``) and
+        ``include_labeled=True``, the target of a labeled row is
+        ``alpha * true_label + (1 - alpha) * soft_label`` (for ``"logit"``,
+        its centred logits). The default keeps the true labels as they are.
+        With ``labels="hard"`` labeled rows always keep their true labels.
     include_labeled : bool, default=True
         Whether the labeled rows join the transfer set with their true labels.
     teacher_data : {"auto", "labeled", "all"}, default="auto"
@@ -103,6 +139,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         :class:`skmetamorph.torch.TorchClassifier`) from the probabilities.
         A student's ``student.partial_fit_params`` tag is passed to every
         call (a net of :mod:`skmetamorph.torch` trains one epoch per chunk).
+        With ``labels="proba"`` or ``"logit"`` a regressor's ``partial_fit``
+        gets the chunk's per-class targets (``SGDRegressor``, one per class).
     n_passes : int, default=1
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows. Every pass makes and labels the chunks again
@@ -117,7 +155,11 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     teacher_ : classifier
         The fitted teacher (a :class:`~skmetamorph.TeacherEnsemble` for a list).
     %(transfer_sampler_)s
-    %(student_)s
+    student_ : estimator
+        The fitted student. With ``labels="proba"`` or ``"logit"`` and a
+        regressor without multi-output support, a fitted
+        :class:`~sklearn.multioutput.MultiOutputRegressor` whose
+        ``estimators_`` are the student's clones, one per class.
     classes_ : ndarray of shape (n_classes,)
         Classes of the labeled rows, plus any further class a pre-trained
         teacher knows.
@@ -173,7 +215,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
 
     _parameter_constraints = {
         **BaseMetamorphosis._parameter_constraints,
-        "labels": [StrOptions({"hard", "soft"})],
+        "labels": [StrOptions({"hard", "soft", "proba", "logit"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "teacher_data": [StrOptions({"auto", "labeled", "all"})],
@@ -247,6 +289,34 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         y = _without_marker(y, labeled)
         self._check_labels(y, labeled, data_free)
         return X, y, labeled
+
+    def _check_kinds(self):
+        # The student's kind follows labels (a regressor regresses per-class
+        # targets); the teachers are checked by the base.
+        kind, name = declared_type(self.student), type(self.student).__name__
+        if self._regresses() and kind == "classifier":
+            raise ValueError(
+                f"labels={self.labels!r} makes the student regress the teacher's "
+                f"{'probabilities' if self.labels == 'proba' else 'logits'}, one output per "
+                f"class, so it needs a regressor as its student; {name} is a classifier. "
+                "Use labels='soft' to teach a classifier the teacher's probabilities, or a "
+                "regressor (DecisionTreeRegressor, HistGradientBoostingRegressor, ...)."
+            )
+        if not self._regresses() and kind == "regressor":
+            raise ValueError(
+                f"{type(self).__name__} needs a classifier as its student with "
+                f"labels={self.labels!r}; {name} is a regressor. Use labels='proba' or "
+                "'logit' to let a regressor learn the teacher's probabilities or logits, "
+                "MetamorphosisRegressor for regression, or a classifier."
+            )
+        super()._check_kinds()
+
+    def _kind_roles(self):
+        return [("teacher", teacher) for teacher in self._teacher_list()]
+
+    def _regresses(self):
+        """Whether the student is a regressor of per-class targets (``labels``)."""
+        return self.labels in _REGRESSION_LABELS
 
     def _check_student_setup(self, weighted=False):
         super()._check_student_setup(weighted)
@@ -362,15 +432,17 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 )
 
     def _check_soft_label_support(self):
-        if self.labels != "soft":
+        if self.labels == "hard":
             return
         for teacher in self._teacher_list():
             if not hasattr(teacher, "predict_proba"):
                 raise ValueError(
-                    f"labels='soft' needs a teacher with predict_proba; "
-                    f"{type(teacher).__name__} has none. Use labels='hard'."
+                    f"labels={self.labels!r} needs a teacher with predict_proba; "
+                    f"{type(teacher).__name__} has none. Use labels='hard' (and a "
+                    "classifier student)."
                 )
-        if _takes_soft_targets(self.student):
+        # A regressor fits the targets themselves: no rows repeated, no weights needed.
+        if self._regresses() or _takes_soft_targets(self.student):
             return
         method = "partial_fit" if self.streaming else "fit"
         if not self._student_takes_weights():
@@ -406,7 +478,10 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         """Targets of a chunk of transfer rows: the teacher's classes or soft labels."""
         if self.labels == "hard":
             return HardLabeler(fit.teacher, fit.classes, feature_names=fit.names)
-        return SoftLabeler(fit.teacher, fit.classes, self.temperature, feature_names=fit.names)
+        output = "logit" if self.labels == "logit" else "proba"
+        return SoftLabeler(
+            fit.teacher, fit.classes, self.temperature, feature_names=fit.names, output=output
+        )
 
     def _labeled_targets(self, fit, X_labeled, y_labeled, method):
         """The labeled rows' targets; for a distillation student, their true classes too.
@@ -417,7 +492,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         :meth:`_fit_student`) weighs the true class (``alpha``) and the
         teacher's soft labels (``1 - alpha``) itself, so it gets the two
         apart: the soft labels as targets and the true class indices in
-        ``fit.labeled_classes`` (``-1`` when ``alpha == 0``).
+        ``fit.labeled_classes`` (``-1`` when ``alpha == 0``). Logit labels:
+        the centred logits of the soft labels' mix.
         """
         y_index = np.searchsorted(fit.classes, y_labeled)
         if self.labels == "hard":
@@ -436,6 +512,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 self.temperature,
             )
         targets = mix_with_true_labels(soft, y_index, self.alpha)
+        if self.labels == "logit":
+            return X_labeled, centred_logits(targets)
         if self._distills(fit.student):
             hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
             fit.labeled_classes = hard.astype(np.intp)
@@ -481,10 +559,16 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
           ``alpha = 0``). Its loss on a labeled row is meant to be
           ``alpha * CE(y, softmax(z)) + (1 - alpha) * T**2 * CE(P, softmax(z / T))``
           and on a transfer row the second term alone.
+
+        With ``labels="proba"`` or ``"logit"`` the targets are a regressor's
+        ``y``, one column per class (see :meth:`_regression_student`).
         """
         student = fit.student
         row_weights = self._student_weights(fit, X_student.shape[0], "all")
         kwargs = {} if row_weights is None else {"sample_weight": row_weights}
+        if self._regresses():
+            self._regression_student(fit).fit(fit.frame(X_student), targets, **kwargs)
+            return
         if targets.ndim == 1:
             student.fit(fit.frame(X_student), targets, **kwargs)
             return
@@ -508,9 +592,14 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         """One ``partial_fit`` step of the student on a chunk (see :meth:`_fit_student`)."""
         student = fit.student
         kwargs = self._partial_fit_params(student)
+        row_weights = self._student_weights(fit, X.shape[0], head)
+        if self._regresses():  # a regressor: no classes, its targets as they are
+            if row_weights is not None:
+                kwargs["sample_weight"] = row_weights
+            self._regression_student(fit).partial_fit(fit.frame(X), targets, **kwargs)
+            return
         if accepts_parameter(student.partial_fit, "classes"):
             kwargs["classes"] = fit.classes
-        row_weights = self._student_weights(fit, X.shape[0], head)
         if targets.ndim == 1:
             if row_weights is not None:
                 kwargs["sample_weight"] = row_weights
@@ -528,6 +617,22 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 )
             student.partial_fit(fit.frame(X), targets.astype(X.dtype, copy=False), **kwargs)
 
+    def _regression_student(self, fit):
+        """The regressor that fits all classes' targets: the student, or one clone per class.
+
+        A student whose scikit-learn tags say it takes multi-output ``y``
+        (``DecisionTreeRegressor``, ``KNeighborsRegressor``, ``Ridge``, ...)
+        fits the ``(n_samples, n_classes)`` targets at once; any other
+        (``HistGradientBoostingRegressor``, ``SVR``, ``SGDRegressor``) is
+        wrapped, once per fit, in ``MultiOutputRegressor``, which fits (or
+        ``partial_fit``s) a clone per class and passes ``sample_weight`` on.
+        """
+        if not getattr(fit, "regression_student_ready", False):
+            if not _takes_multi_output(fit.student):
+                fit.student = MultiOutputRegressor(fit.student)
+            fit.regression_student_ready = True
+        return fit.student
+
     def _fit_expanded(self, method, fit, X, targets, row_weights, **kwargs):
         """Soft labels for a hard-label student: each row once per class, weighted."""
         X_rep, class_index, weight = expand_soft_targets(
@@ -538,14 +643,75 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     def _commit(self, fit):
         super()._commit(fit)
         self.classes_ = fit.classes
+        # How to read the student's outputs, fixed at fit (labels may be changed later).
+        self._student_output_ = self.labels if self._regresses() else "class"
 
     # ------------------------------------------------------------ predicting
-    @available_if(student_has("predict_proba"))
+    def _output(self):
+        """What the student's ``predict`` returns: "class", "proba" or "logit"."""
+        if hasattr(self, "student_"):
+            return getattr(self, "_student_output_", "class")
+        return self.labels if self._regresses() else "class"
+
+    def _gives_proba(self):
+        """For ``available_if``: a regressor's values, or the student's predict_proba."""
+        return self._output() != "class" or student_has("predict_proba")(self)
+
+    def predict(self, X):
+        """Predict classes with the student.
+
+        A classifier student's classes; for a regressor student
+        (``labels="proba"`` or ``"logit"``), the class whose regressed value
+        is the largest (the argmax of :meth:`predict_proba`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted classes, from ``classes_``.
+        """
+        check_is_fitted(self)
+        if self._output() == "class":
+            return super().predict(X)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def fidelity(self, X):
+        """Fraction of the rows of ``X`` on which the student predicts the teacher's class.
+
+        See :func:`skmetamorph.metrics.fidelity_score`; for a regressor
+        student, its classes are those of :meth:`predict`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to compare on (held-out rows tell more than the training rows).
+
+        Returns
+        -------
+        fidelity : float
+            In [0, 1].
+        """
+        check_is_fitted(self)
+        if self._output() == "class":
+            return super().fidelity(X)
+        # This estimator's own predict turns the regressed values into classes.
+        return fidelity_score(self.teacher_, self, self._validate_predict_input(X))
+
+    @available_if(_gives_proba)
     def predict_proba(self, X):
         """Class probabilities of the student, one column per class in ``classes_``.
 
         A class the student never saw (absent from its transfer set) gets a
-        column of zeros, so the columns always match ``classes_``.
+        column of zeros, so the columns always match ``classes_``. For a
+        regressor student, its regressed probabilities clipped at 0 and
+        renormalised per row (``labels="proba"``; a row with no positive
+        value gets 1 on its largest), or the softmax of its regressed logits
+        (``labels="logit"``): the teacher's soft labels at ``temperature``
+        as the student learned them.
 
         Parameters
         ----------
@@ -558,9 +724,24 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             Probabilities.
         """
         X = self._validate_predict_input(X)
-        return align_proba(self.student_.predict_proba(X), self.student_.classes_, self.classes_)
+        if self._output() == "class":
+            return align_proba(
+                self.student_.predict_proba(X), self.student_.classes_, self.classes_
+            )
+        return self._proba_from_values(self.student_.predict(X))
 
-    @available_if(student_has("predict_proba"))
+    def _proba_from_values(self, values):
+        """Probabilities from a regressor student's outputs (rows of per-class values).
+
+        The one reading of a regressor student's values, for
+        :meth:`predict_proba` and for whatever reads the student itself
+        (such as the leaves of a regression-tree student).
+        """
+        values = np.asarray(values, dtype=np.float64)
+        values = values.reshape(values.shape[0], -1)
+        return softmax(values) if self._output() == "logit" else proba_from_regressed(values)
+
+    @available_if(_gives_proba)
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
 
@@ -579,9 +760,21 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
 
 
 
+#: Labels that a regressor student learns: per-class probabilities or logits.
+_REGRESSION_LABELS = ("proba", "logit")
+
+
 def _takes_soft_targets(student):
     """Whether the student trains on probability targets directly (its tag)."""
     return get_metamorph_tags(student).student.soft_targets
+
+
+def _takes_multi_output(regressor):
+    """Whether a regressor fits a 2-d ``y`` itself (its scikit-learn tag; no tags: no)."""
+    try:
+        return get_tags(regressor).target_tags.multi_output
+    except AttributeError:  # a duck-typed regressor: MultiOutputRegressor works for any
+        return False
 
 
 def _without_marker(y, labeled):

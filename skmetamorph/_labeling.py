@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.frozen import FrozenEstimator
 
 from ._engine import map_chunks
-from ._targets import align_proba, soften, softmax
+from ._targets import align_proba, centred_logits, soften, softmax
 from .base import with_feature_names
 from .utils._tags import get_metamorph_tags
 
@@ -174,6 +174,10 @@ class HardLabeler(_TeacherLabeler):
 class SoftLabeler(_TeacherLabeler):
     """The teacher's probabilities, aligned to ``classes`` and softened at ``temperature``.
 
+    With ``output="logit"``, their row-centred logits instead
+    (:func:`~skmetamorph._targets.centred_logits`): the targets of a
+    regressor student that learns logits.
+
     Parameters
     ----------
     teacher : fitted classifier
@@ -184,15 +188,17 @@ class SoftLabeler(_TeacherLabeler):
         Temperature of the soft labels; 1 keeps the probabilities.
     feature_names : ndarray of str, default=None
         Column names of the rows the teacher was fitted on, if any.
+    output : {"proba", "logit"}, default="proba"
+        The soft labels themselves, or their centred logits.
     """
 
-    def __init__(self, teacher, classes, temperature=1.0, feature_names=None):
+    def __init__(self, teacher, classes, temperature=1.0, feature_names=None, output="proba"):
         super().__init__(teacher, feature_names)
-        self.classes, self.temperature = classes, temperature
+        self.classes, self.temperature, self.output = classes, temperature, output
 
     def __call__(self, X):
-        proba = _proba(self.teacher, X, self.classes, self.feature_names)
-        return soften(proba, self.temperature)
+        soft = soften(_proba(self.teacher, X, self.classes, self.feature_names), self.temperature)
+        return centred_logits(soft) if self.output == "logit" else soft
 
 
 class RegressionLabeler(_TeacherLabeler):

@@ -7,7 +7,20 @@ compose them.
 
 import numpy as np
 
-__all__ = ["align_proba", "expand_soft_targets", "mix_with_true_labels", "soften", "softmax"]
+__all__ = [
+    "LOGIT_FLOOR",
+    "align_proba",
+    "centred_logits",
+    "expand_soft_targets",
+    "mix_with_true_labels",
+    "proba_from_regressed",
+    "soften",
+    "softmax",
+]
+
+#: Probabilities below this count as this much before a log: a teacher's 0 would
+#: be a logit of -inf, which no regressor can fit (log(1e-6) = -13.8).
+LOGIT_FLOOR = 1e-6
 
 
 def softmax(logits):
@@ -143,3 +156,71 @@ def align_proba(proba, source_classes, target_classes):
     aligned = np.zeros((proba.shape[0], len(target_classes)), dtype=proba.dtype)
     aligned[:, positions] = proba
     return aligned
+
+
+def centred_logits(proba, floor=LOGIT_FLOOR):
+    """Logits to regress: ``log(max(p, floor))`` minus its mean over each row's classes.
+
+    Logits are defined up to a constant per row; centring picks the one whose
+    classes sum to zero, so that a regressor fits no arbitrary offset, and
+    ``softmax`` of the centred logits gives back ``p`` (up to the floor).
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+        Probabilities (soft labels at a temperature: their logits are the
+        teacher's divided by it).
+    floor : float, default=LOGIT_FLOOR
+        Probabilities below it count as ``floor``, so that a zero gives a
+        finite logit.
+
+    Returns
+    -------
+    logits : ndarray of shape (n_samples, n_classes)
+        Row-centred logits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph._targets import centred_logits, softmax
+    >>> z = centred_logits(np.array([[0.5, 0.25, 0.25]]))
+    >>> z.round(3), softmax(z).round(3)
+    (array([[ 0.462, -0.231, -0.231]]), array([[0.5 , 0.25, 0.25]]))
+    """
+    logits = np.log(np.maximum(np.asarray(proba, dtype=np.float64), floor))
+    return logits - logits.mean(axis=1, keepdims=True)
+
+
+def proba_from_regressed(values):
+    """Probabilities from regressed per-class probabilities: clipped at 0, rows normalised.
+
+    A regressor's estimates of probabilities may be slightly negative or not
+    sum to one; clipping and renormalising keeps their order. A row whose
+    values are all 0 or below has no mass to renormalise: it gets probability
+    1 on its largest value, so that the most probable class is always the
+    argmax of the regressed values.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, n_classes)
+        The regressed probabilities, one column per class.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+        Rows in [0, 1] summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmetamorph._targets import proba_from_regressed
+    >>> proba_from_regressed(np.array([[0.7, 0.35, -0.05], [-0.2, -0.1, -0.3]]))
+    array([[0.66666667, 0.33333333, 0.        ],
+           [0.        , 1.        , 0.        ]])
+    """
+    values = np.asarray(values, dtype=np.float64)
+    proba = np.clip(values, 0.0, None)
+    empty = proba.sum(axis=1) <= 0
+    if empty.any():
+        proba[np.flatnonzero(empty), np.argmax(values[empty], axis=1)] = 1.0
+    return proba / proba.sum(axis=1, keepdims=True)
