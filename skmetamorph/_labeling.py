@@ -160,8 +160,8 @@ class HardLabeler(_TeacherLabeler):
         super().__init__(teacher, feature_names)
         self.classes = classes
 
-    def __call__(self, X):
-        labels = self.teacher.predict(self._input(X))
+    def __call__(self, X, outputs=None):
+        labels = _asked(self.teacher, "predict", self._input, X, outputs)
         labels = check_row_count(self.teacher, labels, X.shape[0], "predict")
         if labels.ndim != 1:
             raise TeacherOutputError(
@@ -196,8 +196,9 @@ class SoftLabeler(_TeacherLabeler):
         super().__init__(teacher, feature_names)
         self.classes, self.temperature, self.output = classes, temperature, output
 
-    def __call__(self, X):
-        soft = soften(_proba(self.teacher, X, self.classes, self.feature_names), self.temperature)
+    def __call__(self, X, outputs=None):
+        proba = _proba(self.teacher, X, self.classes, self.feature_names, outputs)
+        soft = soften(proba, self.temperature)
         return centred_logits(soft) if self.output == "logit" else soft
 
 
@@ -221,8 +222,8 @@ class RegressionLabeler(_TeacherLabeler):
         super().__init__(teacher, feature_names)
         self.outputs = outputs
 
-    def __call__(self, X):
-        predicted = self.teacher.predict(self._input(X))
+    def __call__(self, X, outputs=None):
+        predicted = _asked(self.teacher, "predict", self._input, X, outputs)
         predicted = check_row_count(self.teacher, predicted, X.shape[0], "predict")
         try:
             predicted = predicted.astype(np.float64)
@@ -246,15 +247,32 @@ class RegressionLabeler(_TeacherLabeler):
         return predicted.reshape((predicted.shape[0],) + tuple(self.outputs))
 
 
-def _proba(teacher, X, classes, feature_names=None):
-    """The teacher's probabilities on one chunk, columns aligned to ``classes``."""
+def _asked(teacher, method, as_input, X, outputs):
+    """``teacher.method(X)``, or the answer a sampler already got (``outputs[method]``).
+
+    ``outputs`` come from a plan whose sampler asked the teacher while
+    choosing its rows (see :meth:`skmetamorph.base.TransferPlan.outputs`); the
+    caller checks them as it checks a fresh answer.
+    """
+    if outputs is not None and method in outputs:
+        return np.asarray(outputs[method])
+    return getattr(teacher, method)(as_input(X))
+
+
+def _proba(teacher, X, classes, feature_names=None, outputs=None):
+    """The teacher's probabilities on one chunk, columns aligned to ``classes``.
+
+    ``outputs`` may hold them already (``outputs["predict_proba"]``).
+    """
     if X.shape[0] == 0:
         return np.zeros((0, len(classes)))
     logits = get_metamorph_tags(teacher).teacher.logits
     teacher_classes = teacher.classes_
     n_rows = X.shape[0]
     X = with_feature_names(X, feature_names)
-    if logits is not None:
+    if outputs is not None and "predict_proba" in outputs:
+        proba = np.asarray(outputs["predict_proba"])
+    elif logits is not None:
         z = check_row_count(teacher, logits(X), n_rows, "logits")
         finite = np.isfinite(z).all(axis=1) if z.ndim == 2 else np.isfinite(z)
         if not finite.all():

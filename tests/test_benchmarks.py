@@ -28,15 +28,55 @@ def test_mnist_benchmark_quick_mode(tmp_path):
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "| baseline: tree on the 1,000 labels |" in completed.stdout
+    assert "| tree on the 1,000 labels |" in completed.stdout
     result = json.loads((tmp_path / "mnist_quick.json").read_text())
-    summary = {row["model"]: row for row in result["summary"]}
-    baseline = summary["baseline: tree on the 1,000 labels"]["accuracy_mean"]
-    teacher = summary["teacher: self-trained CNN"]["accuracy_mean"]
-    article = summary["article: CNN teacher, confident pool, hard labels"]["accuracy_mean"]
-    assert 0.55 < baseline < 0.8
-    # Even the small quick run must show the metamorphosis: a better teacher
-    # than the tree, and a tree made from it that beats the tree alone.
-    assert teacher > 0.85 and article > baseline + 0.05
+    summary = {(row["family"], row["max_leaf_nodes"]): row for row in result["summary"]}
+    leaves = result["config"]["leaves"]
+    teacher = summary["teacher", None]["accuracy_mean"]
+    assert 0.55 < summary["tree on the 1,000 labels", None]["accuracy_mean"] < 0.8
+    assert teacher > 0.85
+    family = "metamorphosis: pool + shifts + elastic, hard labels"
+    for L in leaves:
+        direct = summary["tree on the 1,000 labels", L]
+        made = summary[family, L]
+        assert made["leaves_mean"] <= L
+        # Even the small quick run must show the metamorphosis: a tree of the
+        # same size made from the teacher beats the tree on the labels alone.
+        assert made["accuracy_mean"] > direct["accuracy_mean"] + 0.03
+        assert made["fidelity_mean"] > direct["fidelity_mean"]
+    # The trees of every size share one labelled transfer set.
+    assert len({summary[family, L]["train_rows_mean"] for L in leaves}) == 1
     assert (tmp_path / "mnist_quick.png").stat().st_size > 0
 
+
+
+def test_generators_benchmark_quick_mode(tmp_path):
+    generators = ["munge", "gmm", "gmm_bic", "munge_redraw", "spunge"]
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_generators.py"), "--quick",
+         "--generators", *generators, "--results-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "## Issue 16's targets" in completed.stdout
+    assert "units (dataset, size, split) done" in completed.stderr
+    result = json.loads((tmp_path / "generators_quick.json").read_text())
+    assert "bench_generators.py --quick" in result["environment"]["command"]
+    # 2 datasets x 1 size x 2 splits, 2 students, the direct student and each generator.
+    assert len(result["records"]) == 4 * 2 * (1 + len(generators))
+    assert {r["family"] for r in result["records"]} == {"binary", "multi-class"}
+    assert all(0 <= r["fidelity"] <= 1 and r["seconds"] > 0 for r in result["records"])
+    transfer = {r["n_transfer"] for r in result["records"] if r["generator"] != "direct"}
+    assert transfer == {result["config"]["transfer_size"]}
+    # Each generator is compared with the direct student, the current GMM and MUNGE.
+    pairs = {(c["generator"], c["reference"]) for c in result["comparisons"]}
+    assert ("gmm_bic", "gmm") in pairs and ("munge_redraw", "munge") in pairs
+    assert ("munge", "direct") in pairs and ("munge", "munge") not in pairs
+    assert set(result["targets"]) == {
+        "gmm_bic_vs_gmm", "munge_redraw_vs_munge", "multiclass_dtc_gain"
+    }
+    # Even the quick run shows the metamorphosis: a teacher-labeled transfer set
+    # makes the full student more faithful than training on the rows alone.
+    summary = {(s["group"], s["student"], s["generator"]): s for s in result["summary"]}
+    assert summary["all", "dt", "munge"]["fidelity"] > summary["all", "dt", "direct"]["fidelity"]
+    assert (tmp_path / "generators_quick.png").stat().st_size > 0
