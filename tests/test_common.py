@@ -3,13 +3,13 @@
 Every check runs; the only expected failures are listed below with the reason.
 """
 
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.semi_supervised import LabelSpreading
 from sklearn.svm import LinearSVC
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import MetamorphosisClassifier, TeacherEnsemble
@@ -85,6 +85,19 @@ METAMORPHOSIS_CONFIGURATIONS = [
         TeacherEnsemble([LogisticRegression(), GaussianNB()]),
         KNeighborsClassifier(n_neighbors=3),
         FunctionSampler(),
+    ),
+    # A multi-output regression tree fitting the teacher's probabilities.
+    MetamorphosisClassifier(
+        RandomForestClassifier(n_estimators=10),
+        DecisionTreeRegressor(max_depth=4),
+        MUNGE(n_samples=2.0),
+        labels="proba",
+    ),
+    # Gradient boosting, one regressor per class, fitting the teacher's logits.
+    MetamorphosisClassifier(
+        LogisticRegression(),
+        HistGradientBoostingRegressor(max_iter=10),
+        labels="logit",
     ),
 ]
 
