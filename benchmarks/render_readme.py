@@ -1,4 +1,4 @@
-"""Write the README's result sections (demo, speed, tabular benchmarks) from their JSON.
+"""Write the README's result sections (demo, speed, tabular, generators) from their JSON.
 
 Every number in those sections comes from ``demo.json``, ``speed.json`` and
 ``tabular.json`` in ``benchmarks/results/`` (written by ``python -m skmetamorph
@@ -19,7 +19,10 @@ import json
 import re
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 RESULTS = Path(__file__).resolve().parent / "results"
 README = RESULTS.parent.parent / "README.md"
@@ -269,6 +272,198 @@ def tabular_section(d):
         f"{env['machine']['cpu_count']} cores (load average "
         f"{env['machine']['load_average_1_5_15_min'][0]:.1f} at the end).",
     ]
+    if "label_summary" in d:
+        lines += ["", tabular_labels_part(d["label_summary"])]
+    return "\n".join(lines)
+
+
+LABEL_NAMES = {
+    "hard": "hard labels, classification tree",
+    "soft": 'soft labels (`labels="soft"`), classification tree',
+    "proba": 'probabilities (`labels="proba"`), regression tree',
+    "logit": 'centred logits (`labels="logit"`), regression tree',
+}
+
+
+def tabular_labels_part(summary):
+    """The comparison of what the student learns, on the same splits and transfer sets."""
+    by = {(r["student"], r["sampler"], r["labels"]): r for r in summary}
+    groups = [("tree8", "none"), ("tree8", "munge"), ("tree", "none"), ("tree", "munge")]
+    names = {"tree8": "tree8", "tree": "full tree", "none": "training rows", "munge": "+ MUNGE"}
+    rows = []
+    for kind, name in LABEL_NAMES.items():
+        row = [name]
+        for group in groups:
+            r = by[group + (kind,)]
+            cell = f"{r['fidelity']:.3f}"
+            if kind != "soft":
+                cell += f" ({_signed(r['fidelity_vs_soft'])}, {_p(r['fidelity_vs_soft_p'])})"
+            row.append(cell)
+        rows.append(row)
+    header = ["the student learns"] + [f"{names[a]}, {names[b]}" for a, b in groups]
+    soft, proba = by["tree", "munge", "soft"], by["tree", "munge", "proba"]
+    return "\n".join(
+        [
+            "**What the student learns** — same units and transfer sets (the training rows "
+            "relabeled, alone or with MUNGE rows): mean test fidelity, and in brackets the "
+            "paired difference to soft labels with its Wilcoxon p:",
+            "",
+            _table(header, rows),
+            "",
+            "A regression tree on the probabilities splits as the classification tree on "
+            "soft labels (squared error on probability vectors and Gini on rows repeated "
+            "per class pick the same splits), without repeating rows: for the full tree "
+            f"with MUNGE, {proba['n_student_rows']:,.0f} rows instead of "
+            f"{soft['n_student_rows']:,.0f} and a fit of {proba['fit_seconds']:.2f} s "
+            f"instead of {soft['fit_seconds']:.2f} s (the whole `fit`: sampling and "
+            "labeling included). Logits lose, likely because the forest's many probabilities "
+            "near 0 become large logit gaps (0 and 0.01 lie 9 apart, floored at log 1e-6) "
+            "whose squared errors outweigh the classes that matter.",
+        ]
+    )
+
+
+# ------------------------------------------------------------ generators
+GENERATOR_NAMES = {
+    "direct": "direct student (no teacher)",
+    "munge": 'MUNGE, `copies="keep"` (current)',
+    "gmm": "GMM, 5 full components (current)",
+    "kde": "KDE",
+    "noise": "Gaussian noise",
+    "uniform": "uniform",
+    "gmm_bic": 'GMM, `"bic"` for both',
+    "munge_redraw": 'MUNGE, `copies="redraw"`',
+    "spunge": "SPUNGE",
+    "forest_leaf": "forest leaves",
+    "smote": "SMOTE (teacher's classes)",
+    "ctgan": "CTGAN",
+    "tvae": "TVAE",
+    "copula": "Gaussian copula",
+}
+
+
+def _units(n_units, n_datasets_sizes, splits):
+    return f"{n_units} units ({n_datasets_sizes} dataset × size pairs × {splits} splits)"
+
+
+def _p_below(value):
+    """``p < 0.001`` or ``p = 0.044``, with no-break spaces."""
+    return "p\u00a0<\u00a00.001" if value < 0.001 else _p_is(value)
+
+
+def _generator_choices(records):
+    """What the new generators did per dataset: copies MUNGE redrew, mixtures BIC chose."""
+    datasets = list(dict.fromkeys(r["dataset"] for r in records))
+    redrawn, chosen = [], []
+    for dataset in datasets:
+        rows = [r for r in records if r["dataset"] == dataset and r["student"] == "dt"]
+        copies = [r["munge_copies_redrawn"] for r in rows if "munge_copies_redrawn" in r]
+        if copies and np.mean(copies) > 0:
+            redrawn.append(f"{dataset} {np.mean(copies):,.0f}")
+        picks = Counter((r["gmm_n_components"], r["gmm_covariance_type"])
+                        for r in rows if "gmm_n_components" in r)
+        if picks:
+            (k, cov), count = picks.most_common(1)[0]
+            chosen.append(f"{dataset} {k} {cov} ({count} of {sum(picks.values())})")
+    parts = []
+    if redrawn:
+        parts.append(
+            'Exact copies of training rows that `copies="redraw"` drew again, mean per fit: '
+            + ", ".join(redrawn) + " (none on the other sets)"
+        )
+    if chosen:
+        parts.append("The mixture BIC chose most often (components, covariance; in how many "
+                     "units): "
+                     + "; ".join(chosen))
+    return ". ".join(parts) + "." if parts else ""
+
+
+def generators_section(d):
+    env, config = d["environment"], d["config"]
+    summary = {(r["group"], r["student"], r["generator"]): r for r in d["summary"]}
+    comp = {(c["group"], c["student"], c["generator"], c["reference"]): c
+            for c in d["comparisons"]}
+    generators = ["direct"] + list(config["generators"])
+    pairs = {(e["dataset"], e["n_train"]) for e in d["per_dataset"]}
+    n_units = summary["all", "dt", "direct"]["n_units"]
+    families = "; ".join(f"{name}: {', '.join(members)}"
+                         for name, members in config["families"].items() if members)
+    skipped = config["skipped_generators"]
+    lines = [
+        f"**Transfer generators under PRELIM's protocol** — `{env['command']}` "
+        f"(`benchmarks/results/generators.json`, `generators.png`, `generators.log`, "
+        f"{env['date'][:10]}): {families}; {_sizes(config, d['per_dataset'])} training rows; "
+        f"{_units(n_units, len(pairs), config['splits'])}. Teacher `{config['teacher']}`; "
+        f"students dt `{config['students']['dt']}` and dtc `{config['students']['dtc']}`; "
+        f"the transfer set is the training rows topped up to {config['transfer_size']:,} rows "
+        "with the generator's rows, all labeled by the teacher. Mean fidelity over all units, "
+        "its difference with the directly trained student (p of a Wilcoxon signed-rank test "
+        "over the paired units), and the mean wall time of one fit (generating, labeling, "
+        "training; one core):",
+        "",
+    ]
+    rows = []
+    for g in generators:
+        row = [GENERATOR_NAMES.get(g, g)]
+        for student in ("dt", "dtc"):
+            s = summary["all", student, g]
+            row.append(f"{s['fidelity']:.3f}")
+            for group in ("binary", "multi-class"):
+                c = comp.get((group, student, g, "direct"))
+                row.append(f"{_signed(c['fidelity_diff'])} ({_p(c['fidelity_p'])})" if c else "-")
+        row.append(f"{summary['all', 'dtc', g]['seconds_mean']:.2f}")
+        rows.append(row)
+    header = ["generator", "dt: fidelity", "dt: vs direct, binary", "dt: vs direct, multi-class",
+              "dtc: fidelity", "dtc: vs direct, binary", "dtc: vs direct, multi-class",
+              "s / fit (dtc)"]
+    lines += [_table(header, rows), ""]
+    if skipped:
+        lines += ["Not run: " + "; ".join(f"{GENERATOR_NAMES.get(k, k)} ({v})"
+                                          for k, v in skipped.items()) + ".", ""]
+
+    lines += ["The new choices against the current ones, fidelity difference (p), paired over "
+              "units:", ""]
+    groups = ["binary", "multi-class", "all"]
+    header = ["comparison"] + [f"{st}: {g}" for g in groups for st in ("dt", "dtc")]
+    rows = []
+    for new, old in (("gmm_bic", "gmm"), ("munge_redraw", "munge"), ("spunge", "munge"),
+                     ("smote", "munge"), ("forest_leaf", "munge")):
+        if (("all", "dt", new, old)) not in comp:
+            continue
+        row = [f"{GENERATOR_NAMES[new]} − {GENERATOR_NAMES[old]}"]
+        for g in groups:
+            for st in ("dt", "dtc"):
+                c = comp[g, st, new, old]
+                row.append(f"{_signed(c['fidelity_diff'])} ({_p(c['fidelity_p'])})")
+        rows.append(row)
+    lines += [_table(header, rows), ""]
+
+    goals = d["targets"]
+    parts = []
+    for key, new, old in (("gmm_bic_vs_gmm", "gmm_bic", "gmm"),
+                          ("munge_redraw_vs_munge", "munge_redraw", "munge")):
+        if key in goals:
+            t = goals[key]
+            parts.append(
+                f"{GENERATOR_NAMES[new]} at least as faithful as {GENERATOR_NAMES[old]} in every "
+                f"family and student: {'yes' if t['no_family_worse'] else 'no'}, better on "
+                f"average for both students: {'yes' if t['better_on_average'] else 'no'} — "
+                f"{_met(t['met'])}"
+            )
+    gain = goals["multiclass_dtc_gain"]
+    names = ", ".join(f"{GENERATOR_NAMES[g['generator']]} {_signed(g['fidelity_diff'])} "
+                      f"({_p_below(g['p'])})" for g in gain["significant"])
+    parts.append("on the multi-class sets, a generator with a significant fidelity gain "
+                 f"(p < 0.05) over the directly trained dtc: {names or 'none'} — "
+                 f"{_met(gain['met'])}")
+    load = env["machine"]["load_average_1_5_15_min"]
+    lines += [_generator_choices(d["records"]), ""]
+    lines.append(
+        "Issue 16's targets: " + "; ".join(parts) + ". p-values are not corrected for multiple "
+        f"tests. The full run took {d['elapsed_seconds'] / 60:.0f} minutes on one core of a "
+        f"shared {env['machine']['cpu_count']}-core machine (load average {load[0]:.1f} at the "
+        "end); per dataset and size, see the log."
+    )
     return "\n".join(lines)
 
 
@@ -311,7 +506,12 @@ def demo_section(d):
     )
 
 
-SECTIONS = {"demo": demo_section, "speed": speed_section, "tabular": tabular_section}
+SECTIONS = {
+    "demo": demo_section,
+    "speed": speed_section,
+    "tabular": tabular_section,
+    "generators": generators_section,
+}
 
 
 def _wrap(markdown, width=92):

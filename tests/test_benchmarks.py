@@ -1,7 +1,8 @@
-"""Smoke test of the MNIST benchmark's --quick mode (needs the MNIST files).
+"""Smoke tests of the benchmarks' --quick modes.
 
-CI sets SKMETAMORPH_MNIST_DIR where this workplace has the data; elsewhere the
-test is skipped rather than downloading 50 MB.
+The MNIST one needs torch, skorch and the MNIST files: CI sets
+SKMETAMORPH_MNIST_DIR where this workplace has the data; elsewhere the test
+is skipped rather than downloading 50 MB.
 """
 
 import json
@@ -14,14 +15,13 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
-pytest.importorskip("torch")
-pytest.importorskip("skorch")
-
 
 @pytest.mark.skipif(
     not os.environ.get("SKMETAMORPH_MNIST_DIR"), reason="SKMETAMORPH_MNIST_DIR is not set"
 )
 def test_mnist_benchmark_quick_mode(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("skorch")
     completed = subprocess.run(
         [sys.executable, str(BENCHMARKS / "bench_mnist.py"), "--quick",
          "--results-dir", str(tmp_path)],
@@ -47,7 +47,6 @@ def test_mnist_benchmark_quick_mode(tmp_path):
     # The trees of every size share one labelled transfer set.
     assert len({summary[family, L]["train_rows_mean"] for L in leaves}) == 1
     assert (tmp_path / "mnist_quick.png").stat().st_size > 0
-
 
 
 def test_generators_benchmark_quick_mode(tmp_path):
