@@ -20,6 +20,7 @@ them succeeded.
 
 import copy
 import inspect
+import pickle
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
@@ -200,9 +201,17 @@ class _TransferCache:
         self.active = not (isinstance(memory, Memory) and memory.location is None)
         teacher = teacher_args[0]
         self.frozen = isinstance(teacher, FrozenEstimator)
-        self.teacher_key = (
-            joblib.hash((teacher_args, teacher_params)) if self.active else None
-        )
+        self.teacher_key = None
+        if self.active:
+            try:
+                self.teacher_key = joblib.hash((teacher_args, teacher_params))
+            except (pickle.PicklingError, TypeError, AttributeError) as error:
+                raise TypeError(
+                    f"memory= keys its cache on the teacher and the training data, so they "
+                    f"must pickle; the teacher {type(teacher).__name__} does not: {error}. "
+                    "Define its callbacks and functions at module level (not inside a "
+                    "function), or set memory=None."
+                ) from error
 
     def fit_teacher(self, *args, **params):
         if self.frozen or not self.active:  # a frozen teacher is not fitted: nothing to keep

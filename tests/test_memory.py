@@ -180,3 +180,15 @@ def test_bad_memory_is_rejected(data, memory):
     X, y = data
     with pytest.raises(InvalidParameterError, match="memory"):
         make_clf(memory).fit(X, y)
+
+
+def test_teacher_that_does_not_pickle_gets_a_clear_error(tmp_path, data):
+    X, y = data
+
+    class LocalTeacher(LogisticRegression):  # a local class cannot be pickled
+        pass
+
+    clf = MetamorphosisClassifier(LocalTeacher(), DecisionTreeClassifier(), memory=str(tmp_path))
+    with pytest.raises(TypeError, match="must pickle.*LocalTeacher"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "student_")
