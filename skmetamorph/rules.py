@@ -38,6 +38,9 @@ class Condition:
     high : float or None
         Inclusive upper bound (``feature <= high``), as in scikit-learn trees,
         or None.
+    closed : bool, default=False
+        Whether ``low`` is inclusive too (``low <= feature``), as in the
+        boxes of :class:`~skmetamorph.scenario.PRIM`.
 
     Examples
     --------
@@ -46,11 +49,14 @@ class Condition:
     '0.8 < petal width <= 1.75'
     >>> Condition("x0", low=None, high=2.5).format(precision=1)
     'x0 <= 2'
+    >>> str(Condition("x1", low=0.25, closed=True))
+    'x1 >= 0.25'
     """
 
     feature: str
     low: float = None
     high: float = None
+    closed: bool = False
 
     def format(self, precision=3):
         """The condition as text, numbers with ``precision`` significant digits.
@@ -65,12 +71,14 @@ class Condition:
         text : str
             E.g. ``"x1 > 0.3"``, ``"x4 <= 2"`` or ``"0.3 < x1 <= 0.5"``.
         """
+        above = ">=" if self.closed else ">"
         if self.low is None:
             return f"{self.feature} <= {_number(self.high, precision)}"
         if self.high is None:
-            return f"{self.feature} > {_number(self.low, precision)}"
+            return f"{self.feature} {above} {_number(self.low, precision)}"
+        below = "<=" if self.closed else "<"
         return (
-            f"{_number(self.low, precision)} < {self.feature} <= "
+            f"{_number(self.low, precision)} {below} {self.feature} <= "
             f"{_number(self.high, precision)}"
         )
 
@@ -116,6 +124,14 @@ class Rule:
         Regression: mean absolute difference between the rule's value and
         the teacher's predictions on covered rows (its fidelity; lower is
         closer).
+    density : float or None
+        A box of :class:`~skmetamorph.scenario.PRIM`: the share of interesting
+        rows among those it covers (its precision; a mean for probabilities).
+    recall : float or None
+        A box of :class:`~skmetamorph.scenario.PRIM`: the share of all
+        interesting rows that it covers -- what scenario discovery calls the
+        box's *coverage* (here ``coverage`` keeps its rule-learning meaning,
+        the share of all rows: PRIM's *mass*).
 
     Examples
     --------
@@ -139,6 +155,8 @@ class Rule:
     fidelity: float = None
     mae: float = None
     teacher_mae: float = None
+    density: float = None
+    recall: float = None
     precision: int = field(default=3, repr=False, compare=False)
     task: str = field(default="classification", repr=False, compare=False)
 
@@ -157,7 +175,12 @@ class Rule:
     def __str__(self):
         shown = [f"coverage {self.coverage:.3f}"]
         if self.task == "classification":
-            scores = [("accuracy", self.accuracy), ("fidelity", self.fidelity)]
+            scores = [
+                ("density", self.density),  # boxes only: None for tree leaves
+                ("recall", self.recall),
+                ("accuracy", self.accuracy),
+                ("fidelity", self.fidelity),
+            ]
             shown += [f"{name} {value:.3f}" for name, value in scores if value is not None]
         else:
             scores = [("MAE", self.mae), ("teacher MAE", self.teacher_mae)]
@@ -259,6 +282,8 @@ class RuleSet(Sequence):
             if self.task == "classification"
             else ["mae", "teacher_mae"]
         )
+        if any(r.density is not None for r in self.rules):  # PRIM boxes
+            scores = ["density", "recall"] + scores
         columns = ["rule", "prediction", "coverage", "n_samples", "n_train"] + scores
         rows = [
             {
@@ -294,7 +319,12 @@ def extract_rules(
         :class:`~skmetamorph.MetamorphosisClassifier` /
         :class:`~skmetamorph.MetamorphosisRegressor` (or a Pipeline ending in
         one) whose student is such a tree; its ``teacher_`` is then the
-        teacher the rules' fidelity is measured against.
+        teacher the rules' fidelity is measured against. A fitted
+        :class:`~skmetamorph.scenario.PRIM` (alone, at the end of a Pipeline,
+        or as a student) gives one rule per box, in covering order (a row
+        counts for the first box that holds it), with its ``density`` and
+        ``recall`` (PRIM's coverage); ``y`` and the teacher's predictions are
+        read as interest the way the PRIM read ``y`` (its ``threshold``).
     X : array-like of shape (n_samples, n_features), default=None
         Rows to score the rules on (held-out rows tell more). They are
         transformed by the Pipeline steps before the tree. Without ``X`` only
@@ -338,6 +368,8 @@ def extract_rules(
     2   virginica     0.307     0.978
     """
     chain = _unwrap(estimator)
+    if hasattr(chain.tree, "boxes_"):
+        return _box_rules(estimator, chain, X, y, teacher, feature_names, precision)
     tree = chain.tree
     classification = is_classifier(tree)
     if classification and tree.n_outputs_ > 1:
@@ -428,14 +460,16 @@ def _unwrap(estimator):
         elif hasattr(current, "student_") and hasattr(current, "teacher_"):
             teacher, depth = current.teacher_, len(transforms)
             current = current.student_
+        elif hasattr(current, "boxes_") and hasattr(current, "trajectories_"):
+            return _Chain(current, transforms, names, teacher, depth)  # a fitted PRIM
         elif hasattr(current, "tree_"):
             return _Chain(current, transforms, names, teacher, depth)
         else:
             check_is_fitted(current)
             raise TypeError(
                 "extract_rules needs a fitted decision tree (DecisionTreeClassifier or "
-                "DecisionTreeRegressor), a Pipeline ending in one, or a metamorphosis "
-                f"estimator whose student is one; got {type(current).__name__}."
+                "DecisionTreeRegressor) or PRIM, a Pipeline ending in one, or a "
+                f"metamorphosis estimator whose student is one; got {type(current).__name__}."
             )
 
 
@@ -573,3 +607,68 @@ class _Evaluation:
     def summary(self):
         """Scores of the whole tree: the covered-row-weighted means of the rules'."""
         return {name: total / self.n for name, total in self._totals.items()}
+
+
+def _box_rules(estimator, chain, X, y, teacher, feature_names, precision):
+    """One rule per box of a fitted PRIM, scored as scenario discovery scores boxes."""
+    prim = chain.tree
+    names = _feature_names(feature_names, chain.names, prim)
+    evaluation = None
+    if X is not None:
+        estimator.predict(X)  # the model's own errors for rows it would reject
+        evaluation = _Evaluation(chain, X, None, teacher, True)
+        interest = None if y is None else prim.interest(y)
+        if interest is not None and interest.shape[0] != evaluation.n:
+            raise ValueError(f"y has {interest.shape[0]} rows but X has {evaluation.n}.")
+        teacher_interest = (
+            None if evaluation.teacher_pred is None else prim.interest(evaluation.teacher_pred)
+        )
+    elif y is not None or teacher is not None:
+        raise ValueError("y and teacher score the rules on rows: pass X too.")
+
+    rules = []
+    for k, box in enumerate(prim.boxes_):
+        step = prim.selected_[k]
+        conditions = tuple(
+            Condition(
+                names[j],
+                None if np.isinf(box[0, j]) else float(box[0, j]),
+                None if np.isinf(box[1, j]) else float(box[1, j]),
+                closed=True,
+            )
+            for j in prim.restricted_dims_[k]
+        )
+        scores = {"confidence": float(prim.density_[k])}
+        if evaluation is None:  # the box's own statistics, on its training rows
+            scores.update(
+                coverage=float(prim.mass_[k]),
+                density=float(prim.density_[k]),
+                recall=float(prim.coverage_[k]),
+            )
+        else:
+            covered = evaluation.leaves == k
+            n_covered = int(covered.sum())
+            scores.update(n_samples=n_covered, coverage=n_covered / max(evaluation.n, 1))
+            if n_covered and interest is not None:
+                scores["density"] = float(interest[covered].mean())
+                total = interest.sum()
+                scores["recall"] = float(interest[covered].sum() / total) if total > 0 else None
+            if n_covered and teacher_interest is not None:
+                scores["fidelity"] = float(teacher_interest[covered].mean())
+        rules.append(
+            Rule(
+                conditions=conditions,
+                prediction=prim.classes_[1],
+                leaf=k,
+                n_train=int(prim.trajectories_[k]["n_samples"][step]),
+                precision=precision,
+                task="classification",
+                **scores,
+            )
+        )
+    return RuleSet(
+        rules,
+        task="classification",
+        feature_names=names,
+        n_samples=None if evaluation is None else evaluation.n,
+    )

@@ -6,5 +6,30 @@ the teacher it was made from.
 """
 
 from ._fidelity import fidelity_score, fidelity_scorer
+from ._reports import (
+    fidelity_report,
+    make_fidelity_scorer,
+    per_class_fidelity,
+    probability_divergence,
+)
+from ._scenario import (
+    box_consistency,
+    coverage_score,
+    density_score,
+    pr_auc_score,
+    wracc_score,
+)
 
-__all__ = ["fidelity_score", "fidelity_scorer"]
+__all__ = [
+    "box_consistency",
+    "coverage_score",
+    "density_score",
+    "pr_auc_score",
+    "wracc_score",
+    "fidelity_report",
+    "fidelity_score",
+    "fidelity_scorer",
+    "make_fidelity_scorer",
+    "per_class_fidelity",
+    "probability_divergence",
+]
