@@ -304,8 +304,9 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         ----------
         X : array-like of shape (n_samples, n_features), default=None
             Training rows, labeled and unlabeled. ``None`` only for a
-            regressor whose teacher needs no data and whose sampler defines
-            the input domain.
+            teacher that needs no data (a ``FunctionTeacher``, a frozen
+            model) and a sampler that defines the input domain (such as
+            ``SobolSampler(bounds=...)``).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Targets. A classifier's labels mark an unlabeled row with ``-1``
             (scikit-learn's semi-supervised convention); a regressor's
@@ -453,6 +454,30 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _validate_fit_data(self, X, y):
         """``(X, y, labeled)``: validated rows (or None), targets (or None), labeled mask."""
+
+    def _validate_data_free(self, y):
+        """``fit(X=None)``: allowed for a teacher that needs no data and a sampler that needs no X.
+
+        The sampler then defines the input domain (a simulation over a
+        quasi-random design); returns ``(None, None, no labeled rows)``.
+        """
+        name = type(self).__name__
+        if not needs_no_data(self.teacher):
+            raise ValueError(
+                f"{name}.fit(X=None) needs a teacher that needs no data, such as "
+                "FunctionTeacher or FrozenEstimator(fitted_model); "
+                f"got {type(self.teacher).__name__}."
+            )
+        sampler = self._sampler()
+        if not get_metamorph_tags(sampler).sampler.needs_no_X:
+            raise ValueError(
+                f"{name}.fit(X=None) needs a transfer sampler that defines the input "
+                "domain itself, such as SobolSampler(n_samples=256, bounds=[(low, high), "
+                f"...]); {type(sampler).__name__} makes rows from data."
+            )
+        if y is not None:
+            raise ValueError("y was given without X.")
+        return None, None, np.zeros(0, dtype=bool)
 
     def _route_metadata(self, fit_params, X):
         """``(teacher_params, sample_weight)``: what ``fit``'s metadata gives teacher and student."""

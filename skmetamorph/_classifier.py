@@ -267,6 +267,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     # ------------------------------------------------------------ task hooks
     def _validate_fit_data(self, X, y):
         data_free = needs_no_data(self.teacher)
+        if X is None:
+            return self._validate_data_free(y)
         if y is None:
             if not data_free:
                 raise ValueError(

@@ -16,7 +16,6 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 from ._base import BaseMetamorphosis, with_shared_docs
 from ._labeling import RegressionLabeler
 from ._teachers import TeacherEnsembleRegressor, needs_no_data
-from .utils._tags import get_metamorph_tags
 
 __all__ = ["MetamorphosisRegressor"]
 
@@ -167,24 +166,9 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     def _validate_fit_data(self, X, y):
         """Validated ``X`` (or None), float ``y`` (or None) and the labeled-row mask."""
         data_free = needs_no_data(self.teacher)
-        sampler = self._sampler()
         name = type(self).__name__
         if X is None:
-            if not data_free:
-                raise ValueError(
-                    f"{name}.fit(X=None) needs a teacher that needs no data, such as "
-                    "FunctionTeacher or FrozenEstimator(fitted_regressor); "
-                    f"got {type(self.teacher).__name__}."
-                )
-            if not get_metamorph_tags(sampler).sampler.needs_no_X:
-                raise ValueError(
-                    f"{name}.fit(X=None) needs a transfer sampler that defines the input "
-                    "domain itself, such as SobolSampler(n_samples=256, bounds=[(low, high), "
-                    f"...]); {type(sampler).__name__} makes rows from data."
-                )
-            if y is not None:
-                raise ValueError("y was given without X.")
-            return None, None, np.zeros(0, dtype=bool)
+            return self._validate_data_free(y)
         if y is None and not data_free:
             raise ValueError(
                 f"{name} requires y to be passed, but the target y is None. Only a teacher "
