@@ -370,12 +370,15 @@ def extract_rules(
     chain = _unwrap(estimator)
     if hasattr(chain.tree, "boxes_"):
         return _box_rules(estimator, chain, X, y, teacher, feature_names, precision)
-    tree = chain.tree
-    classification = is_classifier(tree)
-    if classification and tree.n_outputs_ > 1:
+    tree, reader = chain.tree, chain.reader
+    # A regression tree that regresses a teacher's class probabilities (or
+    # logits) reads as classes: each leaf predicts the class of its largest value.
+    classification = is_classifier(tree) or reader is not None
+    if is_classifier(tree) and tree.n_outputs_ > 1:
         raise ValueError("Rules from multi-output classification trees are not supported.")
     names = _feature_names(feature_names, chain.names, tree)
-    labels = _class_labels(tree, class_names) if classification else None
+    has_classes = reader if reader is not None else tree
+    labels = _class_labels(has_classes, class_names) if classification else None
 
     evaluation = None
     if X is not None:
@@ -392,7 +395,12 @@ def extract_rules(
     rules = []
     for leaf in leaves:
         value = t.value[leaf]
-        if classification:
+        if reader is not None:
+            proba = reader._proba_from_values(value[:, 0][np.newaxis])[0]
+            index = int(np.argmax(proba))
+            prediction, predicted = labels[index], reader.classes_[index]
+            scores = {"confidence": float(proba[index])}
+        elif classification:
             index = int(np.argmax(value[0]))
             prediction, predicted = labels[index], tree.classes_[index]
             scores = {"confidence": float(value[0, index] / value[0].sum())}
@@ -443,10 +451,13 @@ class _Chain:
     names: object
     teacher: object = None
     teacher_depth: int = 0
+    #: A MetamorphosisClassifier whose regression-tree student regresses the
+    #: teacher's probabilities or logits: it reads a leaf's values as a class.
+    reader: object = None
 
 
 def _unwrap(estimator):
-    transforms, names, teacher, depth = [], None, None, 0
+    transforms, names, teacher, depth, reader = [], None, None, 0, None
     current = estimator
     while True:
         names = _own_names(current, names)
@@ -459,11 +470,13 @@ def _unwrap(estimator):
             current = current.steps[-1][1]
         elif hasattr(current, "student_") and hasattr(current, "teacher_"):
             teacher, depth = current.teacher_, len(transforms)
+            if getattr(current, "_student_output_", "class") != "class":
+                reader = current  # labels="proba"/"logit": values per class
             current = current.student_
         elif hasattr(current, "boxes_") and hasattr(current, "trajectories_"):
             return _Chain(current, transforms, names, teacher, depth)  # a fitted PRIM
         elif hasattr(current, "tree_"):
-            return _Chain(current, transforms, names, teacher, depth)
+            return _Chain(current, transforms, names, teacher, depth, reader)
         else:
             check_is_fitted(current)
             raise TypeError(

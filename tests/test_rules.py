@@ -137,8 +137,8 @@ def test_rules_of_a_metamorphosis_student_measure_fidelity(iris):
     ).fit(X, y)
     rules = extract_rules(clf, X, y)
     assert rules.feature_names == list(X.columns)  # from the meta-estimator's fit
-    teacher_pred = clf.teacher_.predict(X.to_numpy())
-    leaves = clf.student_.apply(X.to_numpy())
+    teacher_pred = clf.teacher_.predict(X)
+    leaves = clf.student_.apply(X)
     for rule in rules:
         covered = leaves == rule.leaf
         assert rule.fidelity == pytest.approx(np.mean(teacher_pred[covered] == rule.prediction))
@@ -212,3 +212,33 @@ def test_single_leaf_and_bad_estimators(iris):
         extract_rules(LogisticRegression())
     with pytest.raises(ValueError, match="multi-output classification"):
         extract_rules(DecisionTreeClassifier().fit(X, np.column_stack([y, y])))
+
+
+@pytest.mark.parametrize("labels", ["proba", "logit"])
+def test_rules_of_a_regression_tree_student_read_as_classes(labels):
+    from sklearn.datasets import load_iris
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.tree import DecisionTreeRegressor
+
+    from skmetamorph import MetamorphosisClassifier
+    from skmetamorph.rules import extract_rules
+
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])[y]  # string classes
+    model = MetamorphosisClassifier(
+        RandomForestClassifier(n_estimators=20, random_state=0),
+        DecisionTreeRegressor(max_leaf_nodes=5, random_state=0),
+        labels=labels, random_state=0,
+    ).fit(X, names)
+    rules = extract_rules(model, X, names)
+    assert rules.task == "classification" and len(rules) == 5
+    leaves = model.student_.apply(X)
+    predicted = model.predict(X)
+    for rule in rules:
+        covered = leaves == rule.leaf
+        # Each rule's class is what the model predicts on the rows it covers.
+        assert set(predicted[covered]) <= {rule.prediction}
+        assert rule.prediction in model.classes_
+        assert 0 < rule.confidence <= 1
+        assert rule.fidelity is not None and rule.accuracy is not None
+    assert "-> class" in str(rules)
