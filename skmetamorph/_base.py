@@ -52,7 +52,7 @@ from ._teachers import fit_teacher, needs_no_data
 from .base import transfer_plan, with_feature_names
 from .metrics import fidelity_score
 from .samplers import PoolSampler
-from .utils._tags import get_metamorph_tags
+from .utils._tags import MetamorphTags, get_metamorph_tags
 
 __all__ = ["BaseMetamorphosis", "seed_unseeded"]
 
@@ -697,6 +697,18 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         parts = self._parts() + [self._sampler()]
         allow_nan = all(_allows_nan(part) for part in parts)
         return "allow-nan" if allow_nan else True
+
+    def __skmetamorph_tags__(self):
+        # A metamorphosis that can fit from nothing (a teacher that needs no
+        # data, a sampler that defines the domain) needs no data as a teacher
+        # either: MetamorphosisClassifier(MetamorphosisClassifier(simulation,
+        # metamodel, design), PRIM(), transfer).fit() is the REDS chain.
+        tags = MetamorphTags()
+        tags.teacher.needs_no_data = bool(
+            needs_no_data(self.teacher)
+            and get_metamorph_tags(self._sampler()).sampler.needs_no_X
+        )
+        return tags
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

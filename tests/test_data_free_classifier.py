@@ -46,3 +46,40 @@ def test_fit_without_data_needs_a_data_free_teacher():
 def test_y_without_x_is_rejected():
     with pytest.raises(ValueError, match="y was given without X"):
         make(SobolSampler(n_samples=64, bounds=[(0, 1), (0, 1)])).fit(None, ["high"])
+
+
+def test_a_data_free_metamorphosis_is_a_data_free_teacher():
+    """The REDS chain in one estimator: simulation -> metamodel -> PRIM, fitted from nothing."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    from skmetamorph.samplers import LatinHypercubeSampler
+    from skmetamorph.scenario import PRIM
+    from skmetamorph.utils import get_metamorph_tags
+
+    calls = []
+
+    def simulation(X):
+        calls.append(len(X))
+        return (X[:, 0] > 0.5).astype(int)
+
+    bounds = [(0, 1), (0, 1)]
+    metamodel = MetamorphosisClassifier(
+        FunctionTeacher(simulation, task="classification", classes=[0, 1]),
+        RandomForestClassifier(n_estimators=20, random_state=0),
+        LatinHypercubeSampler(n_samples=100, bounds=bounds),
+        random_state=0,
+    )
+    assert get_metamorph_tags(metamodel).teacher.needs_no_data
+    # With a data sampler it needs data, as a teacher too.
+    assert not get_metamorph_tags(
+        metamodel.set_params(transfer_sampler=MUNGE())
+    ).teacher.needs_no_data
+    metamodel.set_params(transfer_sampler=LatinHypercubeSampler(n_samples=100, bounds=bounds))
+    chain = MetamorphosisClassifier(
+        metamodel, PRIM(), SobolSampler(n_samples=1024, bounds=bounds), labels="soft",
+        random_state=0,
+    ).fit()
+    assert sum(calls) == 100  # the simulation ran on the design only
+    assert chain.teacher_.n_transfer_samples_ == 100
+    lower, upper = chain.student_.boxes_[0]
+    assert 0.4 < lower[0] < 0.7 and upper[0] > 0.9  # the box lies in the interesting half
