@@ -1,39 +1,51 @@
-"""Reproduce the MNIST metamorphosis result, then beat it.
+"""MNIST: a small decision tree as accurate as a large one, from 1,000 labels.
 
 A decision tree trained on 1,000 labelled MNIST digits (100 per class) scores
-about 0.67. Trained through MetamorphosisClassifier on the transfer set of a
-self-trained CNN teacher (the 1,000 labelled images plus the unlabelled ones the
-CNN is confident about) it scores about 0.86 in the method's write-up. This
-script measures both with our public API, a peer baseline (sklearn's
-SelfTrainingClassifier around the tree), better recipes (the whole pool with
-soft labels, the pool plus shifted copies of every image), and the tree trained
-on all 60,000 true labels.
+about 0.68. Trained through MetamorphosisClassifier on the transfer set of a
+self-trained CNN teacher it scores far more, and the question this benchmark
+answers is how small the tree may be: the accuracy of trees of at most
+256, 1,024 and 4,096 leaves (``max_leaf_nodes``, best-first growth), side by
+side with the same-size trees trained directly on the 1,000 labels and on
+all 60,000 true labels (the accuracy–leaves frontier).
 
-Per seed the CNN teacher is trained once and shared, as
-``FrozenEstimator(teacher)``, by every recipe that uses it; its training time
-is reported in its own row and not repeated in theirs.
+The main recipe: the teacher is scikit-learn's SelfTrainingClassifier around
+a small CNN (``TorchClassifier(SmallCNN)``), trained once per seed and shared
+as ``FrozenEstimator(teacher)``; the transfer set is every training image plus
+copies moved by one pixel (``ImageShiftSampler``) and elastically distorted
+copies (``ElasticDistortionSampler``), labelled once by the teacher and shared
+by the trees of every size through ``memory=``. The article's recipe (the pool
+rows the CNN is confident about, an unconstrained tree) and sklearn's
+SelfTrainingClassifier around the tree itself are reported too.
+
+``--levers`` measures, on one seed, what each lever of the recipe is worth:
+self-training rounds of the teacher, the image samplers of the transfer set,
+``max_leaf_nodes`` vs ``max_depth``, and hard labels vs a regression tree on
+the teacher's probabilities (``labels="proba"``).
 
 Usage::
 
-    python benchmarks/bench_mnist.py            # full: 5 seeds, 59,000 unlabelled rows
-    python benchmarks/bench_mnist.py --quick    # smoke test: 1 seed, smaller pool
+    python benchmarks/bench_mnist.py --n-jobs 2    # full: 5 seeds, 59,000 unlabelled rows
+    python benchmarks/bench_mnist.py --quick       # smoke test: 1 seed, smaller pool
+    python benchmarks/bench_mnist.py --levers      # one seed, each lever side by side
+    python benchmarks/bench_mnist.py --device cuda # the CNN on a GPU (stage times reported)
 
 The MNIST files are read from ``--data-dir`` or ``SKMETAMORPH_MNIST_DIR``
 (else downloaded from OpenML). Results: a Markdown table on stdout,
-``benchmarks/results/mnist.json`` and ``benchmarks/results/mnist.png``
-(``mnist_quick.*`` in quick mode; the folder is ``--results-dir``). While it
-runs, progress lines go to stderr: one per model of each seed as it starts
-(with an ETA for the seed), its test accuracy when fitted, and one per seed
-finished (with an ETA for the run).
+``benchmarks/results/mnist.json`` and ``benchmarks/results/mnist.png`` (the
+frontier; ``mnist_quick.*`` in quick mode, ``mnist_levers.*`` for the levers;
+the folder is ``--results-dir``). Progress lines go to stderr: one per model
+of each seed as it starts (with an ETA) and its test accuracy when fitted.
 """
 
 import argparse
 import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
+from skorch.callbacks import Callback
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,22 +53,24 @@ from _common import RESULTS_DIR, Steps, Timer, markdown_table, write_json  # noq
 
 
 # ---------------------------------------------------------------- the teacher
-def make_epoch_budget_callback(rows_per_fit, min_epochs, max_epochs):
+class EpochBudget(Callback):
     """A skorch callback that sets the epochs of each fit from the number of rows.
 
     Self-training refits the same net on a labelled set that grows from 1,000
     rows to tens of thousands; a fixed ``max_epochs`` would either underfit the
     first round or make the last one very long. This keeps the number of rows
-    seen per fit near ``rows_per_fit``.
+    seen per fit near ``rows_per_fit``. (A module-level class: the teacher
+    must pickle, for ``memory=`` and for seeds run in other processes.)
     """
-    from skorch.callbacks import Callback
 
-    class EpochBudget(Callback):
-        def on_train_begin(self, net, X=None, y=None, **kwargs):
-            epochs = math.ceil(rows_per_fit / max(len(X), 1))
-            net.max_epochs = int(min(max(epochs, min_epochs), max_epochs))
+    def __init__(self, rows_per_fit, min_epochs, max_epochs):
+        self.rows_per_fit = rows_per_fit
+        self.min_epochs = min_epochs
+        self.max_epochs = max_epochs
 
-    return EpochBudget()
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        epochs = math.ceil(self.rows_per_fit / max(len(X), 1))
+        net.max_epochs = int(min(max(epochs, self.min_epochs), self.max_epochs))
 
 
 def make_teacher(config, seed):
@@ -74,11 +88,12 @@ def make_teacher(config, seed):
         batch_size=64,
         max_epochs=config["cnn_max_epochs"],
         callbacks=[
-            make_epoch_budget_callback(
+            EpochBudget(
                 config["cnn_rows_per_fit"], config["cnn_min_epochs"], config["cnn_max_epochs"]
             )
         ],
         predict_batch_size=2048,
+        device=config.get("device", "cpu"),
         random_state=seed,
     )
     return SelfTrainingClassifier(
@@ -102,152 +117,246 @@ def split(bunch, n_per_class, n_pool, seed):
     return bunch.X_train[rows], y
 
 
-def shifted_copies(X, y=None, shifts=((1, 0), (-1, 0), (0, 1), (0, -1))):
-    """Every image moved by one pixel in each direction (a FunctionSampler body).
-
-    Shifted digits are new, realistic rows near the data; the teacher labels
-    them like any transfer row.
-    """
-    images = X.reshape(-1, 28, 28)
-    copies = []
-    for dy, dx in shifts:
-        moved = np.zeros_like(images)
-        src_y = slice(max(-dy, 0), 28 - max(dy, 0))
-        dst_y = slice(max(dy, 0), 28 - max(-dy, 0))
-        src_x = slice(max(-dx, 0), 28 - max(dx, 0))
-        dst_x = slice(max(dx, 0), 28 - max(-dx, 0))
-        moved[:, dst_y, dst_x] = images[:, src_y, src_x]
-        copies.append(moved.reshape(len(X), -1))
-    return np.concatenate(copies)
-
-
-# ------------------------------------------------------------------ recipes
-def recipes(config):
-    """(name, factory) pairs; a factory takes (frozen teacher, seed) and returns an estimator.
-
-    A factory that ignores the teacher is a baseline trained without it.
-    """
-    from sklearn.semi_supervised import SelfTrainingClassifier
+# ------------------------------------------------------------------ students
+def tree(seed, leaves=None, **params):
+    """A plain DecisionTreeClassifier of at most ``leaves`` leaves (None: unconstrained)."""
     from sklearn.tree import DecisionTreeClassifier
 
-    from skmetamorph import MetamorphosisClassifier
-    from skmetamorph.samplers import ConfidenceSampler, FunctionSampler, PoolSampler, UnionSampler
+    return DecisionTreeClassifier(max_leaf_nodes=leaves, random_state=seed, **params)
 
-    def tree(seed):
-        return DecisionTreeClassifier(random_state=seed)
 
-    def metamorphosis(teacher, seed, sampler, **params):
-        return MetamorphosisClassifier(teacher, tree(seed), sampler, random_state=seed, **params)
+def transfer_sampler(config):
+    """Every training image, plus one-pixel shifts and elastic distortions of them.
 
-    pool_and_shifts = UnionSampler(
-        [("pool", PoolSampler(pool="all")), ("shifts", FunctionSampler(shifted_copies))]
+    The image samplers make new, realistic digits near the data; the teacher
+    labels them like any transfer row.
+    """
+    from skmetamorph.samplers import (
+        ElasticDistortionSampler,
+        ImageShiftSampler,
+        PoolSampler,
+        UnionSampler,
     )
-    return [
-        ("article: CNN teacher, confident pool, hard labels",
-         lambda t, s: metamorphosis(
-             t, s, ConfidenceSampler(threshold=config["confidence_threshold"]))),
-        ("ours: CNN teacher, whole pool, hard labels",
-         lambda t, s: metamorphosis(t, s, PoolSampler())),
-        ("ours: CNN teacher, whole pool, soft labels T=2",
-         lambda t, s: metamorphosis(t, s, PoolSampler(), labels="soft", temperature=2.0)),
-        ("ours: CNN teacher, all rows + 4 one-pixel shifts, hard labels",
-         lambda t, s: metamorphosis(t, s, pool_and_shifts)),
-        ("peer: SelfTrainingClassifier(tree)",
-         lambda t, s: SelfTrainingClassifier(tree(s))),
-    ]
+
+    parts = [("pool", PoolSampler(pool="all"))]
+    if config["shifts"]:
+        parts.append(("shifts", ImageShiftSampler(image_shape=(28, 28), shifts=1)))
+    if config["elastic_copies"]:
+        parts.append(("elastic", ElasticDistortionSampler(
+            image_shape=(28, 28), n_samples=float(config["elastic_copies"]))))
+    return UnionSampler(parts)
 
 
-def node_count(estimator):
-    """Nodes of the tree inside an estimator (student_, estimator_ or the tree itself)."""
+def leaf_count(estimator):
+    """Leaves of the tree inside an estimator (student_, estimator_ or the tree itself)."""
     for attribute in ("student_", "estimator_"):
         estimator = getattr(estimator, attribute, estimator)
-    return int(estimator.tree_.node_count)
+    return int(estimator.get_n_leaves())
 
 
 # ------------------------------------------------------------------ one seed
-def run_seed(seed, bunch, config):
-    """All rows of the table for one seed, as a list of dicts."""
-    import torch
-    from sklearn.frozen import FrozenEstimator
-    from sklearn.tree import DecisionTreeClassifier
+class SeedRun:
+    """The rows of the table for one seed: every model's accuracy, fidelity and size."""
 
-    torch.set_num_threads(config["torch_threads"])
-    X, y = split(bunch, config["n_per_class"], config["n_pool"], seed)
-    labelled = y != -1
-    X_test, y_test = bunch.X_test, bunch.y_test
-    rows = []
-    chosen = recipes(config)
-    # Per seed (seeds may run in parallel processes): the baseline, the
-    # teacher, each recipe and the reference.
-    steps = Steps(
-        2 + len(chosen) + bool(config["full_reference"]),
-        f"models of seed {seed}",
-        name="bench_mnist",
-    )
+    def __init__(self, seed, bunch, config, n_steps):
+        self.seed, self.bunch, self.config = seed, bunch, config
+        self.X, self.y = split(bunch, config["n_per_class"], config["n_pool"], seed)
+        self.labelled = self.y != -1
+        self.rows = []
+        self.teacher_test_pred = None
+        self.pending = []
+        self.steps = Steps(n_steps, f"models of seed {seed}", name="bench_mnist")
 
-    def add(name, model, seconds, teacher=None, n_train=None):
-        y_pred = model.predict(X_test)
-        fidelity = None if teacher is None else float(np.mean(y_pred == teacher_test_pred))
-        rows.append(
-            {
-                "seed": seed,
-                "model": name,
-                "accuracy": float(np.mean(y_pred == y_test)),
-                "fidelity": fidelity,
-                "nodes": node_count(model) if name != "teacher: self-trained CNN" else None,
-                "train_rows": n_train,
-                "seconds": seconds,
-            }
-        )
+    def add(self, family, model, seconds, n_train, max_leaf_nodes=None, **extra):
+        y_pred = model.predict(self.bunch.X_test)
+        fidelity = (None if self.teacher_test_pred is None
+                    else float(np.mean(y_pred == self.teacher_test_pred)))
+        row = {
+            "seed": self.seed,
+            "family": family,
+            "max_leaf_nodes": max_leaf_nodes,
+            "leaves": leaf_count(model),
+            "accuracy": float(np.mean(y_pred == self.bunch.y_test)),
+            "fidelity": fidelity,
+            "train_rows": int(n_train),
+            "seconds": seconds,
+            **extra,
+        }
+        self.rows.append(row)
+        if fidelity is None:  # fidelity once the teacher is known
+            self.pending.append((row, y_pred))
+        size = "unconstrained" if max_leaf_nodes is None else f"<= {max_leaf_nodes} leaves"
+        self.steps.note(f"seed {self.seed}: {family} ({size}): accuracy {row['accuracy']:.4f}"
+                        + ("" if fidelity is None else f", fidelity {fidelity:.4f}"))
+        return row
 
-    steps.step("baseline: tree on the 1,000 labels")
-    alone = DecisionTreeClassifier(random_state=seed)
-    with Timer() as timer:
-        alone.fit(X[labelled], y[labelled])
-    steps.step(f"teacher: self-trained CNN on {len(X):,} rows")
-    teacher = make_teacher(config, seed)
-    with Timer() as teacher_timer:
-        teacher.fit(X, y)
-    teacher_test_pred = teacher.predict(X_test)
-    add("baseline: tree on the 1,000 labels", alone, timer.seconds, teacher,
-        int(labelled.sum()))
-    rows.append(
-        {
-            "seed": seed,
-            "model": "teacher: self-trained CNN",
-            "accuracy": float(np.mean(teacher_test_pred == y_test)),
-            "fidelity": None,
-            "nodes": None,
-            "train_rows": int(len(X)),
-            "seconds": teacher_timer.seconds,
+    def direct(self, family, X, y, leaves):
+        """A tree of each size trained directly on ``X, y``."""
+        for L in leaves:
+            self.steps.step(f"{family}, max_leaf_nodes={L}")
+            model = tree(self.seed, L)
+            with Timer() as timer:
+                model.fit(X, y)
+            self.add(family, model, timer.seconds, len(y), L)
+
+    def fit_teacher(self, rounds=None):
+        import torch
+
+        config = dict(self.config)
+        if rounds is not None:
+            config["self_training_rounds"] = rounds
+        self.steps.step(f"teacher: self-trained CNN ({config['self_training_rounds']} rounds)")
+        teacher = make_teacher(config, self.seed)
+        with Timer() as timer:
+            teacher.fit(self.X, self.y)
+        if config.get("device", "cpu") != "cpu":
+            torch.cuda.synchronize()
+        with Timer() as predict_timer:
+            self.teacher_test_pred = teacher.predict(self.bunch.X_test)
+        accuracy = float(np.mean(self.teacher_test_pred == self.bunch.y_test))
+        for row, y_pred in self.pending:
+            row["fidelity"] = float(np.mean(y_pred == self.teacher_test_pred))
+        self.pending = []
+        self.teacher_row = {
+            "seed": self.seed, "family": "teacher", "max_leaf_nodes": None, "leaves": None,
+            "accuracy": accuracy, "fidelity": None, "train_rows": int(len(self.X)),
+            "seconds": timer.seconds, "predict_10k_seconds": predict_timer.seconds,
+            "rounds": config["self_training_rounds"],
             "pseudo_labelled": int((teacher.labeled_iter_ > 0).sum()),
         }
-    )
+        self.steps.note(f"seed {self.seed}: teacher ({config['self_training_rounds']} rounds): "
+                        f"accuracy {accuracy:.4f} in {timer.seconds:.0f} s")
+        return teacher
 
-    frozen = FrozenEstimator(teacher)
-    steps.note(f"seed {seed}: teacher: self-trained CNN: {rows[-1]['accuracy']:.4f}")
-    for name, factory in chosen:
-        steps.step(name)
-        model = factory(frozen, seed)
-        with Timer() as timer:
-            model.fit(X, y)
-        n_train = (
-            int(model.n_transfer_samples_ + labelled.sum())
-            if hasattr(model, "n_transfer_samples_")
-            else int(len(X))
-        )
-        add(name, model, timer.seconds, teacher, n_train)
-        steps.note(f"seed {seed}: {name}: {rows[-1]['accuracy']:.4f}")
+    def metamorphosis(self, family, teacher, sampler, students, cache, **params):
+        """Each student made through metamorphosis; the labelled transfer set is made once.
+
+        ``students`` are ``(max_leaf_nodes, estimator)`` pairs. With
+        ``memory=cache`` the first fit labels the transfer set and the others
+        load it: their times are the student's fit (plus loading).
+        """
+        from sklearn.frozen import FrozenEstimator
+
+        from skmetamorph import MetamorphosisClassifier
+
+        for L, student in students:
+            self.steps.step(f"{family}, max_leaf_nodes={L}")
+            model = MetamorphosisClassifier(
+                FrozenEstimator(teacher), student, sampler, memory=cache,
+                random_state=self.seed, batch_size=20_000, **params,
+            )
+            with Timer() as timer:
+                model.fit(self.X, self.y)
+            self.add(family, model, timer.seconds,
+                     model.n_transfer_samples_ + self.labelled.sum(), L)
+
+
+def run_seed(seed, bunch, config):
+    """The frontier for one seed: direct, reference and metamorphosis trees of each size."""
+    import torch
+    from sklearn.semi_supervised import SelfTrainingClassifier
+
+    from skmetamorph import MetamorphosisClassifier
+    from skmetamorph.samplers import ConfidenceSampler
+    from sklearn.frozen import FrozenEstimator
+
+    torch.set_num_threads(config["torch_threads"])
+    sizes = list(config["leaves"]) + [None]
+    n_steps = (len(sizes) + 1 + len(config["leaves"]) + 2
+               + (len(sizes) if config["full_reference"] else 0))
+    run = SeedRun(seed, bunch, config, n_steps)
+    X, y, labelled = run.X, run.y, run.labelled
+    run.direct("tree on the 1,000 labels", X[labelled], y[labelled], sizes)
+    teacher = run.fit_teacher()
+    run.rows.append(run.teacher_row)
+
+    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+        run.metamorphosis(
+            "metamorphosis: pool + shifts + elastic, hard labels", teacher,
+            transfer_sampler(config), [(L, tree(seed, L)) for L in config["leaves"]], cache)
+
+    run.steps.step("the article's recipe: confident pool, unconstrained tree")
+    article = MetamorphosisClassifier(
+        FrozenEstimator(teacher), tree(seed), ConfidenceSampler(config["confidence_threshold"]),
+        random_state=seed)
+    with Timer() as timer:
+        article.fit(X, y)
+    run.add("the article's recipe: confident pool, unconstrained tree", article, timer.seconds,
+            article.n_transfer_samples_ + labelled.sum())
+    run.steps.step("peer: SelfTrainingClassifier(tree)")
+    peer = SelfTrainingClassifier(tree(seed))
+    with Timer() as timer:
+        peer.fit(X, y)
+    run.add("peer: SelfTrainingClassifier(tree)", peer, timer.seconds, len(X))
 
     if config["full_reference"]:
-        steps.step("reference: tree on all 60,000 true labels")
-        reference = DecisionTreeClassifier(random_state=seed)
-        with Timer() as timer:
-            reference.fit(bunch.X_train, bunch.y_train)
-        add("reference: tree on all 60,000 true labels", reference, timer.seconds, teacher,
-            len(bunch.y_train))
-    steps.close()
-    return rows
+        run.direct("tree on all 60,000 true labels", bunch.X_train, bunch.y_train, sizes)
+    run.steps.close()
+    return run.rows
+
+
+def run_levers(bunch, config, seed=0):
+    """One seed, each lever side by side: teacher rounds, transfer set, size control, targets.
+
+    Each lever is varied alone from the main recipe (the last of
+    ``lever_rounds``, pool + shifts + elastic, ``max_leaf_nodes``, hard
+    labels), at the sizes where it can matter, so that the run stays short.
+    """
+    import torch
+    from sklearn.tree import DecisionTreeRegressor
+
+    torch.set_num_threads(config["torch_threads"])
+    big, small = max(config["leaves"]), sorted(config["leaves"])[:-1]
+    main = "pool + 4 shifts + elastic"
+    transfer_sets = {
+        "pool": dict(shifts=False, elastic_copies=0),
+        "pool + 4 shifts": dict(shifts=True, elastic_copies=0),
+        main: dict(shifts=True, elastic_copies=config["elastic_copies"]),
+    }
+    *other_rounds, rounds = config["lever_rounds"]
+    # Teachers with fewer rounds and their 2 trees; the main teacher; 2 smaller
+    # transfer sets; every size; depth; the regression trees; soft labels.
+    n_steps = 3 * len(other_rounds) + 1 + 2 + len(small) + 1 + 1 + len(small) + 1
+    run = SeedRun(seed, bunch, config, n_steps)
+
+    def family(r, transfer, size, targets):
+        return f"{r} rounds | {transfer} | {size} | {targets}"
+
+    for r in other_rounds:  # fewer self-training rounds of the teacher
+        teacher = run.fit_teacher(r)
+        run.rows.append(run.teacher_row)
+        with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+            run.metamorphosis(family(r, main, "max_leaf_nodes", "hard"), teacher,
+                              transfer_sampler({**config, **transfer_sets[main]}),
+                              [(L, tree(seed, L)) for L in small[-1:] + [big]], cache)
+    teacher = run.fit_teacher(rounds)
+    run.rows.append(run.teacher_row)
+    for name in ("pool", "pool + 4 shifts"):  # smaller transfer sets
+        with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+            run.metamorphosis(family(rounds, name, "max_leaf_nodes", "hard"), teacher,
+                              transfer_sampler({**config, **transfer_sets[name]}),
+                              [(big, tree(seed, big))], cache)
+    sampler = transfer_sampler({**config, **transfer_sets[main]})
+    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+        run.metamorphosis(family(rounds, main, "max_leaf_nodes", "hard"), teacher, sampler,
+                          [(L, tree(seed, L)) for L in small + [big]], cache)
+        # Size by depth: a tree of depth log2(L) has at most L leaves.
+        run.metamorphosis(family(rounds, main, "max_depth = log2(L)", "hard"), teacher,
+                          sampler, [(small[-1], tree(seed, max_depth=int(np.log2(small[-1]))))],
+                          cache)
+    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+        # One regression tree fits the teacher's 10 probabilities (labels="proba").
+        run.metamorphosis(family(rounds, main, "max_leaf_nodes", "regression on proba"),
+                          teacher, sampler,
+                          [(L, DecisionTreeRegressor(max_leaf_nodes=L, random_state=seed))
+                           for L in small], cache, labels="proba")
+        # The classification tree on the same soft labels, learned by row
+        # repetition (each row once per likely class, weighted).
+        run.metamorphosis(family(rounds, main, "max_leaf_nodes", "soft labels, rows repeated"),
+                          teacher, sampler, [(small[0], tree(seed, small[0]))], cache,
+                          labels="soft")
+    run.steps.close()
+    return run.rows
 
 
 def run_indexed(seed, bunch, config):
@@ -257,66 +366,79 @@ def run_indexed(seed, bunch, config):
 
 # ------------------------------------------------------------------ report
 def summarise(rows):
-    """Mean ± std per model, in the order models first appear."""
-    names = list(dict.fromkeys(row["model"] for row in rows))
+    """Mean ± std per (family, max_leaf_nodes), in the order they first appear."""
+    keys = list(dict.fromkeys((row["family"], row["max_leaf_nodes"]) for row in rows))
     summary = []
-    for name in names:
-        runs = [row for row in rows if row["model"] == name]
+    for family, L in keys:
+        runs = [row for row in rows if (row["family"], row["max_leaf_nodes"]) == (family, L)]
 
         def values(key):
-            return [run[key] for run in runs if run[key] is not None]
+            return [run[key] for run in runs if run.get(key) is not None]
 
-        summary.append(
-            {
-                "model": name,
-                "accuracy_mean": float(np.mean(values("accuracy"))),
-                "accuracy_std": float(np.std(values("accuracy"))),
-                "fidelity_mean": float(np.mean(values("fidelity"))) if values("fidelity") else None,
-                "nodes_mean": float(np.mean(values("nodes"))) if values("nodes") else None,
-                "train_rows_mean": float(np.mean(values("train_rows"))),
-                "seconds_mean": float(np.mean(values("seconds"))),
-                "n_seeds": len(runs),
-            }
-        )
+        def mean(key):
+            return float(np.mean(values(key))) if values(key) else None
+
+        summary.append({
+            "family": family,
+            "max_leaf_nodes": L,
+            "accuracy_mean": mean("accuracy"),
+            "accuracy_std": float(np.std(values("accuracy"))),
+            "fidelity_mean": mean("fidelity"),
+            "leaves_mean": mean("leaves"),
+            "train_rows_mean": mean("train_rows"),
+            "seconds_mean": mean("seconds"),
+            "n_seeds": len(runs),
+        })
     return summary
 
 
 def table(summary):
     rows = [
         [
-            s["model"],
+            s["family"],
+            "-" if s["family"] == "teacher" else
+            ("unconstrained" if s["max_leaf_nodes"] is None else f"{s['max_leaf_nodes']:,}"),
+            "-" if s["leaves_mean"] is None else f"{s['leaves_mean']:,.0f}",
             f"{s['accuracy_mean']:.4f} ± {s['accuracy_std']:.4f}",
             "-" if s["fidelity_mean"] is None else f"{s['fidelity_mean']:.4f}",
-            "-" if s["nodes_mean"] is None else f"{s['nodes_mean']:.0f}",
-            f"{s['train_rows_mean']:.0f}",
+            f"{s['train_rows_mean']:,.0f}",
             f"{s['seconds_mean']:.1f}",
         ]
         for s in summary
     ]
-    header = ["model", "test accuracy", "fidelity to teacher", "tree nodes", "training rows",
-              "wall time (s)"]
+    header = ["model", "max_leaf_nodes", "leaves", "test accuracy", "fidelity to teacher",
+              "training rows", "wall time (s)"]
     return markdown_table(header, rows)
 
 
-def plot(summary, path):
+def plot(summary, path, title):
+    """The accuracy-leaves frontier: one line per family, the teacher as a dashed line."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5))
-    for s in summary:
-        if s["nodes_mean"] is None:  # the teacher: a horizontal line
-            ax.axhline(s["accuracy_mean"], color="grey", ls="--", label=s["model"])
+    families = list(dict.fromkeys(s["family"] for s in summary))
+    for family in families:
+        points = [s for s in summary if s["family"] == family]
+        if family == "teacher":
+            ax.axhline(points[0]["accuracy_mean"], color="grey", ls="--",
+                       label=f"teacher: self-trained CNN ({points[0]['accuracy_mean']:.3f})")
             continue
-        ax.errorbar(s["train_rows_mean"], s["accuracy_mean"], yerr=s["accuracy_std"],
-                    fmt="o", capsize=3, label=s["model"])
-        if s["fidelity_mean"] is not None:
-            ax.plot(s["train_rows_mean"], s["fidelity_mean"], "x", color="black")
+        points = sorted(points, key=lambda s: s["leaves_mean"])
+        leaves = [s["leaves_mean"] for s in points]
+        line = ax.errorbar(leaves, [s["accuracy_mean"] for s in points],
+                           yerr=[s["accuracy_std"] for s in points], marker="o", capsize=3,
+                           label=family)
+        if family.startswith("metamorphosis") and points[0]["fidelity_mean"] is not None:
+            ax.plot(leaves, [s["fidelity_mean"] for s in points], "x:",
+                    color=line[0].get_color(), label=f"{family}: fidelity")
     ax.set_xscale("log")
-    ax.set_xlabel("rows the tree is trained on (log scale)")
-    ax.set_ylabel("test accuracy (o) / fidelity to the CNN teacher (x)")
-    ax.set_title("MNIST: a decision tree made from a self-trained CNN teacher")
+    ax.set_xlabel("leaves of the tree (log scale)")
+    ax.set_ylabel("test accuracy on the 10,000 MNIST test images")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -326,19 +448,24 @@ def plot(summary, path):
 CONFIGS = {
     "full": dict(seeds=5, n_per_class=100, n_pool=59_000, cnn_rows_per_fit=150_000,
                  cnn_min_epochs=2, cnn_max_epochs=40, self_training_threshold=0.99,
-                 self_training_rounds=1, confidence_threshold=0.9, full_reference=True),
+                 self_training_rounds=3, confidence_threshold=0.9, full_reference=True,
+                 leaves=(256, 1024, 4096), shifts=True, elastic_copies=1,
+                 lever_rounds=(1, 3)),
     "quick": dict(seeds=1, n_per_class=100, n_pool=6_000, cnn_rows_per_fit=15_000,
                   cnn_min_epochs=2, cnn_max_epochs=20, self_training_threshold=0.99,
-                  self_training_rounds=1, confidence_threshold=0.9, full_reference=False),
+                  self_training_rounds=1, confidence_threshold=0.9, full_reference=False,
+                  leaves=(64, 256), shifts=True, elastic_copies=1, lever_rounds=(1,)),
 }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 seed, small pool (CI smoke test)")
+    parser.add_argument("--levers", action="store_true", help="one seed, each lever side by side")
     parser.add_argument("--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)")
     parser.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1, help="seeds run in parallel (processes)")
+    parser.add_argument("--device", default="cpu", help="where the CNN trains and predicts")
     parser.add_argument("--results-dir", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
 
@@ -350,37 +477,49 @@ def main(argv=None):
     config = dict(CONFIGS[mode])
     if args.seeds is not None:
         config["seeds"] = args.seeds
+    config["device"] = args.device
     # One torch thread per process when seeds run side by side on the cores.
     config["torch_threads"] = max(1, (os.cpu_count() or 1) // args.n_jobs)
     bunch = load_mnist(args.data_dir)
 
-    seeds = Steps(config["seeds"], "seeds", name="bench_mnist")
     with Timer() as total:
-        # Seeds come back as they finish (a progress line each) and are put
-        # back in their order.
-        per_seed = [None] * config["seeds"]
-        for seed, seed_rows in Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
-            delayed(run_indexed)(seed, bunch, config) for seed in range(config["seeds"])
-        ):
-            per_seed[seed] = seed_rows
-            seeds.done(f"seed {seed}")
-    rows = [row for seed_rows in per_seed for row in seed_rows]
+        if args.levers:
+            rows = run_levers(bunch, config)
+        else:
+            seeds = Steps(config["seeds"], "seeds", name="bench_mnist")
+            # Seeds come back as they finish and are put back in their order.
+            per_seed = [None] * config["seeds"]
+            for seed, seed_rows in Parallel(n_jobs=args.n_jobs,
+                                            return_as="generator_unordered")(
+                delayed(run_indexed)(seed, bunch, config) for seed in range(config["seeds"])
+            ):
+                per_seed[seed] = seed_rows
+                seeds.done(f"seed {seed}")
+            rows = [row for seed_rows in per_seed for row in seed_rows]
     summary = summarise(rows)
     print()
     print(table(summary))
-    print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode, {args.n_jobs} process(es))")
+    print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode"
+          f"{', levers' if args.levers else ''}, {args.n_jobs} process(es), {args.device})")
 
-    stem = "mnist" if mode == "full" else "mnist_quick"
+    stem = "mnist" + ("_levers" if args.levers else "") + ("_quick" if args.quick else "")
     path = write_json(
         f"{stem}.json",
-        {"mode": mode, "config": config, "total_seconds": total.seconds, "summary": summary,
-         "runs": rows},
+        {"mode": mode, "levers": args.levers, "config": config,
+         "total_seconds": total.seconds, "summary": summary, "runs": rows},
         results_dir=args.results_dir,
     )
-    plot(summary, Path(args.results_dir) / f"{stem}.png")
+    title = ("MNIST levers (one seed): accuracy against tree size" if args.levers else
+             "MNIST from 1,000 labels: accuracy against tree size")
+    plot(summary, Path(args.results_dir) / f"{stem}.png", title)
     print(f"wrote {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module bench_mnist, not as __main__: seeds run in other
+    # processes and the teacher (its EpochBudget callback) must pickle by
+    # reference there, for memory= and FrozenEstimator alike.
+    import bench_mnist
+
+    sys.exit(bench_mnist.main())
