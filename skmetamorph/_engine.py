@@ -52,10 +52,21 @@ def map_chunks(func, X, batch_size, n_jobs):
     return np.concatenate([np.asarray(part) for part in parts]) if parts else None
 
 
-def _make_and_label(source, start, stop, labeler):
-    """One joblib task: the rows of a range (made here, or given) and their targets."""
-    rows = source if isinstance(source, np.ndarray) else source.rows(start, stop)
-    return rows, labeler(rows)
+def _make_and_label(source, start, stop, labeler, outputs=None):
+    """One joblib task: the rows of a range (made here, or given) and their targets.
+
+    ``outputs`` (or the plan's, for a plan made here) are the teacher's answers
+    on these rows when the sampler asked it already (see
+    :meth:`~skmetamorph.base.TransferPlan.outputs`): the labeler then uses
+    them instead of calling the teacher a second time.
+    """
+    if isinstance(source, np.ndarray):
+        rows = source
+    else:
+        rows, outputs = source.rows(start, stop), source.outputs(start, stop)
+    if outputs is None:
+        return rows, labeler(rows)
+    return rows, labeler(rows, outputs=outputs)
 
 
 def _task(plan, start, stop, labeler):
@@ -63,8 +74,11 @@ def _task(plan, start, stop, labeler):
         # The plan itself travels (a small state: data rows, neighbours, a key);
         # the worker makes the rows.
         return delayed(_make_and_label)(plan, start, stop, labeler)
-    # Rows made already: send only this chunk of them, not the whole array.
-    return delayed(_make_and_label)(plan.rows(start, stop), start, stop, labeler)
+    # Rows made already: send only this chunk of them (and of the teacher's
+    # outputs on them, if any), not the whole array.
+    return delayed(_make_and_label)(
+        plan.rows(start, stop), start, stop, labeler, plan.outputs(start, stop)
+    )
 
 
 def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
@@ -92,7 +106,9 @@ def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
     """
     if len(ranges) <= 1:
         for start, stop in ranges:
-            yield (start, stop) + _make_and_label(plan.rows(start, stop), start, stop, labeler)
+            yield (start, stop) + _make_and_label(
+                plan.rows(start, stop), start, stop, labeler, plan.outputs(start, stop)
+            )
         return
     try:
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")

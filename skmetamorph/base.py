@@ -143,6 +143,28 @@ class TransferPlan(metaclass=ABCMeta):
         """
         return self.rows(0, self.n_samples)
 
+    def outputs(self, start, stop):
+        """The teacher's outputs on rows ``start .. stop - 1``, when the sampler has them.
+
+        A sampler that asked the teacher already while choosing its rows
+        (:class:`~skmetamorph.samplers.AdaptiveSampler`) hands its answers
+        over, so that the rows are not labeled twice: the labelers use them
+        instead of calling the teacher again (and check them the same way).
+
+        Parameters
+        ----------
+        start, stop : int
+            The range, ``0 <= start <= stop <= len(plan)``.
+
+        Returns
+        -------
+        outputs : dict or None
+            ``{method name: array}`` with the teacher's raw outputs for those
+            rows (``"predict"``, and ``"predict_proba"`` where the sampler
+            called it), or None (the default) when the teacher must be asked.
+        """
+        return None
+
 
 class ArrayPlan(TransferPlan):
     """A plan over rows that exist already (one-shot samplers, duck-typed samplers).
@@ -151,19 +173,30 @@ class ArrayPlan(TransferPlan):
     ----------
     X : ndarray of shape (n_samples, n_features)
         The rows.
+    outputs : dict of {str: ndarray}, default=None
+        The teacher's raw outputs on the rows, by method name (``"predict"``,
+        ``"predict_proba"``), each with one entry per row; see
+        :meth:`TransferPlan.outputs`.
     """
 
-    def __init__(self, X):
+    def __init__(self, X, outputs=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
+        self._outputs = outputs
 
     def rows(self, start, stop):
         """Rows ``start .. stop - 1`` (a view of the array)."""
         return self.X[start:stop]
 
+    def outputs(self, start, stop):
+        """The teacher's outputs on rows ``start .. stop - 1`` (slices), or None."""
+        if self._outputs is None:
+            return None
+        return {method: values[start:stop] for method, values in self._outputs.items()}
+
     def __sizeof__(self):
-        return object.__sizeof__(self) + self.X.nbytes
+        return object.__sizeof__(self) + self.X.nbytes + _nbytes(self._outputs)
 
 
 class SamplerPlan(TransferPlan):
@@ -202,6 +235,10 @@ class SamplerPlan(TransferPlan):
                 f"{start}..{stop}; expected {stop - start}."
             )
         return rows
+
+    def outputs(self, start, stop):
+        """The teacher's outputs on rows ``start .. stop - 1``: the sampler's ``_plan_outputs``."""
+        return self.sampler._plan_outputs(self.state, start, stop)
 
     def materialise(self):
         """All rows of the transfer set in one array, made block by block.
@@ -449,6 +486,14 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _fit_generate(self, X, y, teacher, rng):
         """All rows of the transfer set, from validated ``X`` (or None) and ``y``."""
+
+    def _plan_outputs(self, state, start, stop):
+        """The teacher's outputs on plan rows ``start .. stop - 1`` (None: not asked yet).
+
+        Read by :meth:`SamplerPlan.outputs`; a chunked sampler that queried
+        the teacher for its rows returns them here from its ``state``.
+        """
+        return None
 
     def _make_plan(self, X, y, teacher, rng):
         # X is None only for samplers whose _validate_input accepts it (and sets

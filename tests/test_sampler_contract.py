@@ -7,13 +7,17 @@ from skmetamorph.base import BaseTransferSampler, ChunkedTransferSampler
 from skmetamorph.samplers import (
     MUNGE,
     SPUNGE,
+    AdaptiveSampler,
     BoundarySampler,
     ConfidenceSampler,
+    ElasticDistortionSampler,
     ForestLeafSampler,
     FunctionSampler,
     GaussianNoiseSampler,
     GMMSampler,
     HaltonSampler,
+    ImageRotationSampler,
+    ImageShiftSampler,
     KDESampler,
     LatinHypercubeSampler,
     PoolSampler,
@@ -47,6 +51,13 @@ SAMPLERS = [
     HaltonSampler(n_samples=33, integer_features=[1]),
     LatinHypercubeSampler(n_samples=25),
     LatinHypercubeSampler(n_samples=16, bounds=[(0, 1), (2, 3), (-1, 1), (0, 10)]),
+    # The contract's rows have 4 features: 2x2 images (square by default).
+    ImageShiftSampler(),
+    ImageShiftSampler(image_shape=(1, 4), shifts=[(0, 1), (0, -2)], n_samples=1.5),
+    ImageRotationSampler(n_samples=2.0, max_angle=30, max_shift=0.5, max_scale=0.1),
+    ElasticDistortionSampler(n_samples=2.0, alpha=2.0, sigma=1.0, mode="nearest"),
+    # The teacher labels its rows in rounds (MUNGE candidates, the default).
+    AdaptiveSampler(budget=40, round_size=10),
 ]
 
 

@@ -4,6 +4,7 @@ Each family lives in its own module; all are estimators with the one-shot verb
 ``fit_generate(X, y=None, *, teacher=None)`` that returns rows only.
 """
 
+from ._adaptive import AdaptiveSampler
 from ._boundary import BoundarySampler, teacher_uncertainty
 from ._compose import UnionSampler
 from ._confidence import ConfidenceSampler
@@ -12,6 +13,7 @@ from ._density import GMMSampler, KDESampler
 from ._forest import ForestLeafSampler
 from ._function import FunctionSampler
 from ._hotdeck import SPUNGE
+from ._image import ElasticDistortionSampler, ImageRotationSampler, ImageShiftSampler
 from ._imblearn import SMOTESampler
 from ._munge import MUNGE
 from ._noise import GaussianNoiseSampler, UniformSampler
@@ -19,15 +21,19 @@ from ._pool import PoolSampler
 from ._qmc import HaltonSampler, LatinHypercubeSampler, SobolSampler
 
 __all__ = [
+    "AdaptiveSampler",
     "BoundarySampler",
     "CTGANSampler",
     "ConfidenceSampler",
+    "ElasticDistortionSampler",
     "ForestLeafSampler",
     "FunctionSampler",
     "GMMSampler",
     "GaussianCopulaSampler",
     "GaussianNoiseSampler",
     "HaltonSampler",
+    "ImageRotationSampler",
+    "ImageShiftSampler",
     "KDESampler",
     "LatinHypercubeSampler",
     "MUNGE",
