@@ -17,7 +17,9 @@ by the trees of every size through ``memory=``. The article's recipe (the pool
 rows the CNN is confident about, an unconstrained tree) and sklearn's
 SelfTrainingClassifier around the tree itself are reported too.
 
-``--levers`` measures, on one seed, what each lever of the recipe is worth:
+``--targets`` compares, on one seed and the pool as transfer set, hard
+labels, soft labels (row repetition) and a multi-output regression tree on
+the teacher's probabilities. ``--levers`` measures, on one seed, what each lever of the recipe is worth:
 self-training rounds of the teacher, the image samplers of the transfer set,
 ``max_leaf_nodes`` vs ``max_depth``, and hard labels vs a regression tree on
 the teacher's probabilities (``labels="proba"``).
@@ -27,6 +29,7 @@ Usage::
     python benchmarks/bench_mnist.py --n-jobs 2    # full: 5 seeds, 59,000 unlabelled rows
     python benchmarks/bench_mnist.py --quick       # smoke test: 1 seed, smaller pool
     python benchmarks/bench_mnist.py --levers      # one seed, each lever side by side
+    python benchmarks/bench_mnist.py --targets     # one seed: hard, soft, regressed targets
     python benchmarks/bench_mnist.py --device cuda # the CNN on a GPU (stage times reported)
 
 The MNIST files are read from ``--data-dir`` or ``SKMETAMORPH_MNIST_DIR``
@@ -359,6 +362,38 @@ def run_levers(bunch, config, seed=0):
     return run.rows
 
 
+def run_targets(bunch, config, seed=0):
+    """One seed: what a size-limited tree learns best from the CNN (issue 13's measurement).
+
+    The same teacher and transfer set (the training images), trees of each
+    size: a classification tree on hard labels, a classification tree on soft
+    labels learned by row repetition (``labels="soft"``), and one multi-output
+    regression tree on the teacher's probabilities (``labels="proba"``);
+    accuracy, fidelity, leaves and fit time.
+    """
+    import torch
+    from sklearn.tree import DecisionTreeRegressor
+
+    torch.set_num_threads(config["torch_threads"])
+    leaves = sorted(config["leaves"])
+    run = SeedRun(seed, bunch, config, 1 + 3 * len(leaves))
+    teacher = run.fit_teacher(config["target_rounds"])
+    run.rows.append(run.teacher_row)
+    sampler = transfer_sampler({**config, "shifts": False, "elastic_copies": 0})
+    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+        run.metamorphosis("pool | hard labels | classification tree", teacher, sampler,
+                          [(L, tree(seed, L)) for L in leaves], cache)
+        run.metamorphosis(
+            "pool | soft labels T=1, rows repeated | classification tree", teacher, sampler,
+            [(L, tree(seed, L)) for L in leaves], cache, labels="soft")
+        run.metamorphosis(
+            "pool | probabilities | multi-output regression tree", teacher, sampler,
+            [(L, DecisionTreeRegressor(max_leaf_nodes=L, random_state=seed)) for L in leaves],
+            cache, labels="proba")
+    run.steps.close()
+    return run.rows
+
+
 def run_indexed(seed, bunch, config):
     """``run_seed`` with its seed, for results that come in any order."""
     return seed, run_seed(seed, bunch, config)
@@ -450,11 +485,12 @@ CONFIGS = {
                  cnn_min_epochs=2, cnn_max_epochs=40, self_training_threshold=0.99,
                  self_training_rounds=3, confidence_threshold=0.9, full_reference=True,
                  leaves=(256, 1024, 4096), shifts=True, elastic_copies=1,
-                 lever_rounds=(1, 3)),
+                 lever_rounds=(1, 3), target_rounds=1),
     "quick": dict(seeds=1, n_per_class=100, n_pool=6_000, cnn_rows_per_fit=15_000,
                   cnn_min_epochs=2, cnn_max_epochs=20, self_training_threshold=0.99,
                   self_training_rounds=1, confidence_threshold=0.9, full_reference=False,
-                  leaves=(64, 256), shifts=True, elastic_copies=1, lever_rounds=(1,)),
+                  leaves=(64, 256), shifts=True, elastic_copies=1, lever_rounds=(1,),
+                  target_rounds=1),
 }
 
 
@@ -462,6 +498,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 seed, small pool (CI smoke test)")
     parser.add_argument("--levers", action="store_true", help="one seed, each lever side by side")
+    parser.add_argument("--targets", action="store_true",
+                        help="one seed: hard labels, soft labels and a regression tree on the "
+                             "teacher's probabilities, on the pool")
     parser.add_argument("--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)")
     parser.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1, help="seeds run in parallel (processes)")
@@ -485,6 +524,8 @@ def main(argv=None):
     with Timer() as total:
         if args.levers:
             rows = run_levers(bunch, config)
+        elif args.targets:
+            rows = run_targets(bunch, config)
         else:
             seeds = Steps(config["seeds"], "seeds", name="bench_mnist")
             # Seeds come back as they finish and are put back in their order.
@@ -496,21 +537,23 @@ def main(argv=None):
                 per_seed[seed] = seed_rows
                 seeds.done(f"seed {seed}")
             rows = [row for seed_rows in per_seed for row in seed_rows]
+    part = "_levers" if args.levers else "_targets" if args.targets else ""
     summary = summarise(rows)
     print()
     print(table(summary))
-    print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode"
-          f"{', levers' if args.levers else ''}, {args.n_jobs} process(es), {args.device})")
+    print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode{part.replace('_', ', ')}, "
+          f"{args.n_jobs} process(es), {args.device})")
 
-    stem = "mnist" + ("_levers" if args.levers else "") + ("_quick" if args.quick else "")
+    stem = "mnist" + part + ("_quick" if args.quick else "")
     path = write_json(
         f"{stem}.json",
-        {"mode": mode, "levers": args.levers, "config": config,
+        {"mode": mode, "part": part.strip("_") or "frontier", "config": config,
          "total_seconds": total.seconds, "summary": summary, "runs": rows},
         results_dir=args.results_dir,
     )
-    title = ("MNIST levers (one seed): accuracy against tree size" if args.levers else
-             "MNIST from 1,000 labels: accuracy against tree size")
+    title = {"_levers": "MNIST levers (one seed): accuracy against tree size",
+             "_targets": "MNIST (one seed): hard, soft and regressed targets by tree size",
+             "": "MNIST from 1,000 labels: accuracy against tree size"}[part]
     plot(summary, Path(args.results_dir) / f"{stem}.png", title)
     print(f"wrote {path}")
     return 0
