@@ -58,9 +58,16 @@ def _to_builtin(value):
 
 
 def markdown_table(header, rows):
-    """A Markdown table from a header and rows of already formatted cells."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    """A Markdown table from a header and rows of already formatted cells.
+
+    A ``|`` inside a cell is escaped, so that it does not split the cell.
+    """
+
+    def cell(value):
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return "\n".join(lines)
 
 

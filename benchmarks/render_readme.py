@@ -565,7 +565,8 @@ def mnist_section(d):
         f"{config['self_training_threshold']}), test accuracy {acc(teacher)}, trained once per "
         "seed and shared as `FrozenEstimator(teacher)`. The transfer set is every training "
         "image, its four one-pixel shifts (`ImageShiftSampler`) and "
-        f"{config['elastic_copies']} elastic distortion(s) of each "
+        f"{config['elastic_copies']} elastic distortion{'s' if config['elastic_copies'] > 1 else ''} "
+        "of each "
         f"(`ElasticDistortionSampler`): {made_rows['train_rows_mean']:,.0f} rows, labelled "
         "once and shared by the trees of every size through `memory=`. Every student is a "
         "plain `DecisionTreeClassifier(max_leaf_nodes=L)`; mean test accuracy ± std over the "
@@ -582,10 +583,49 @@ def mnist_section(d):
             f"{acc(peer)}.",
             "",
         ]
+    targets_file = RESULTS / "mnist_targets.json"
+    if targets_file.is_file():
+        lines += [_mnist_targets(json.loads(targets_file.read_text())), ""]
     lines += [
         "![MNIST accuracy against tree size](benchmarks/results/mnist.png)",
     ]
     return "\n".join(lines)
+
+
+def _mnist_targets(t):
+    """What a size-limited tree learns best from the CNN: ``mnist_targets.json`` (one seed)."""
+    rows = {(s["family"], s["max_leaf_nodes"]): s for s in t["summary"]}
+    families = [s["family"] for s in t["summary"] if s["family"] != "teacher"]
+    families = list(dict.fromkeys(families))
+    sizes = sorted({L for (_, L) in rows if L is not None})
+    teacher = rows["teacher", None]
+    per_family = []
+    for family in families:
+        kind = family.split("|")[1].strip()
+        scores = ", ".join(f"{rows[family, L]['accuracy_mean']:.3f}" for L in sizes
+                           if (family, L) in rows)
+        per_family.append(f"{kind} {scores}")
+    return (
+        f"What the size-limited tree learns best (`{t['environment']['command']}`, "
+        f"`benchmarks/results/mnist_targets.json`; one seed, a "
+        f"{t['config']['target_rounds']}-round teacher of accuracy "
+        f"{teacher['accuracy_mean']:.3f}, the {t['config']['n_pool'] + 1000:,} training "
+        f"images as transfer set; test accuracy at ≤ "
+        f"{' / '.join(f'{L:,}' for L in sizes)} leaves): " + "; ".join(per_family) + ". "
+        + _best_targets(rows, families, sizes)
+    )
+
+
+def _best_targets(rows, families, sizes):
+    """Which targets give the most accurate tree at each size, in words."""
+    best = []
+    for L in sizes:
+        scores = {f.split("|")[1].strip(): rows[f, L]["accuracy_mean"] for f in families
+                  if (f, L) in rows}
+        winner = max(scores, key=scores.get)
+        margin = scores[winner] - sorted(scores.values())[-2] if len(scores) > 1 else 0.0
+        best.append(f"≤ {L:,} leaves: {winner} (by {margin:.3f})")
+    return "Most accurate: " + "; ".join(best) + "."
 
 
 def scenario_section(d):
@@ -693,6 +733,7 @@ SECTIONS = {
     "generators": generators_section,
     "scenario": scenario_section,
     "adaptive": adaptive_section,
+    "mnist": mnist_section,
 }
 
 
