@@ -504,6 +504,9 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)")
     parser.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1, help="seeds run in parallel (processes)")
+    parser.add_argument("--lever-rounds", type=int, nargs="+", default=None,
+                        help="with --levers: the self-training rounds of the teachers compared "
+                             "(the last one is the recipe the other levers vary from)")
     parser.add_argument("--device", default="cpu", help="where the CNN trains and predicts")
     parser.add_argument("--results-dir", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
@@ -516,6 +519,8 @@ def main(argv=None):
     config = dict(CONFIGS[mode])
     if args.seeds is not None:
         config["seeds"] = args.seeds
+    if args.lever_rounds is not None:
+        config["lever_rounds"] = tuple(args.lever_rounds)
     config["device"] = args.device
     # One torch thread per process when seeds run side by side on the cores.
     config["torch_threads"] = max(1, (os.cpu_count() or 1) // args.n_jobs)
