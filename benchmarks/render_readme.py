@@ -586,6 +586,9 @@ def mnist_section(d):
     targets_file = RESULTS / "mnist_targets.json"
     if targets_file.is_file():
         lines += [_mnist_targets(json.loads(targets_file.read_text())), ""]
+    levers_file = RESULTS / "mnist_levers.json"
+    if levers_file.is_file():
+        lines += [_mnist_levers(json.loads(levers_file.read_text())), ""]
     lines += [
         "![MNIST accuracy against tree size](benchmarks/results/mnist.png)",
     ]
@@ -613,6 +616,25 @@ def _mnist_targets(t):
         f"images as transfer set; test accuracy at ≤ "
         f"{' / '.join(f'{L:,}' for L in sizes)} leaves): " + "; ".join(per_family) + ". "
         + _best_targets(rows, families, sizes)
+    )
+
+
+def _mnist_levers(d):
+    """Each lever of the recipe varied alone: ``mnist_levers.json`` (one seed)."""
+    teachers = [s for s in d["summary"] if s["family"] == "teacher"]
+    parts = []
+    for s in d["summary"]:
+        if s["family"] == "teacher":
+            continue
+        _, transfer, size, targets = (part.strip() for part in s["family"].split("|"))
+        L = s["max_leaf_nodes"]
+        parts.append(f"{transfer}, {size} ≤ {L:,} leaves ({s['leaves_mean']:,.0f}), {targets}: "
+                     f"{s['accuracy_mean']:.3f}")
+    teacher = ", ".join(f"{t['accuracy_mean']:.3f}" for t in teachers)
+    return (
+        f"The levers, each varied alone (`{d['environment']['command']}`, "
+        f"`benchmarks/results/mnist_levers.json`; one seed, teacher accuracy {teacher}; "
+        "test accuracy): " + "; ".join(parts) + "."
     )
 
 
