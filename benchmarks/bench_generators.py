@@ -44,7 +44,6 @@ import argparse
 import importlib.util
 import sys
 import time
-import warnings
 from itertools import product
 from pathlib import Path
 
@@ -52,17 +51,15 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS_DIR, Steps, markdown_table, write_json  # noqa: E402
-from bench_tabular import SYNTHETIC_TEST_ROWS, _wilcoxon_p  # noqa: E402
+from bench_tabular import SYNTHETIC_TEST_ROWS, _wilcoxon_p, fit_metamorphosis  # noqa: E402
 from bench_tabular import load as load_tabular  # noqa: E402
 
-from skmetamorph import MetamorphosisClassifier  # noqa: E402
 from skmetamorph.samplers import (  # noqa: E402
     MUNGE,
     SPUNGE,
@@ -221,20 +218,11 @@ def run_unit(dataset, n_train, seed, generators, args):
         records.append(record(student, "direct", direct.predict(X_test), seconds,
                               n_transfer=n_train))
         for generator in generators:
-            clf = MetamorphosisClassifier(
-                FrozenEstimator(teacher),
-                STUDENTS[student](seed),
-                transfer_sampler(generator, n_train, args.transfer_size),
-                include_labeled=False,
-                random_state=seed,
+            clf, seconds = fit_metamorphosis(
+                teacher, STUDENTS[student](seed),
+                transfer_sampler(generator, n_train, args.transfer_size), "hard", seed,
+                X_train, y_train,
             )
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                # Small mixtures on 100 rows may stop before converging; their
-                # draws are still valid rows.
-                warnings.filterwarnings("ignore", message=".*did not converge.*")
-                clf.fit(X_train, y_train)
-            seconds = time.perf_counter() - start
             records.append(
                 record(student, generator, clf.predict(X_test), seconds,
                        n_transfer=int(clf.n_transfer_samples_),

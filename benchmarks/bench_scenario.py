@@ -47,34 +47,15 @@ from sklearn.ensemble import RandomForestClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS_DIR, Steps, Timer, markdown_table, write_json  # noqa: E402
+from bench_surrogate import BOREHOLE_BOUNDS, borehole  # noqa: E402
 
 from skmetamorph import MetamorphosisClassifier  # noqa: E402
 from skmetamorph.metrics import pr_auc_score  # noqa: E402
 from skmetamorph.samplers import LatinHypercubeSampler, SobolSampler  # noqa: E402
 from skmetamorph.scenario import PRIM  # noqa: E402
 
+
 # ----------------------------------------------------------------- functions
-BOREHOLE_BOUNDS = [
-    (0.05, 0.15),  # rw: radius of the borehole (m)
-    (100.0, 50000.0),  # r: radius of influence (m)
-    (63070.0, 115600.0),  # Tu: transmissivity of the upper aquifer
-    (990.0, 1110.0),  # Hu: potentiometric head of the upper aquifer (m)
-    (63.1, 116.0),  # Tl: transmissivity of the lower aquifer
-    (700.0, 820.0),  # Hl: potentiometric head of the lower aquifer (m)
-    (1120.0, 1680.0),  # L: length of the borehole (m)
-    (9855.0, 12045.0),  # Kw: hydraulic conductivity of the borehole
-]
-
-
-def borehole(X):
-    """Water flow rate through a borehole (m^3/yr; Morris et al. 1993)."""
-    rw, r, tu, hu, tl, hl, length, kw = X.T
-    log_ratio = np.log(r / rw)
-    return (2 * np.pi * tu * (hu - hl)) / (
-        log_ratio * (1 + 2 * length * tu / (log_ratio * rw**2 * kw) + tu / tl)
-    )
-
-
 def ishigami(X, a=7.0, b=0.1):
     """The Ishigami function on [-pi, pi]^3."""
     return np.sin(X[:, 0]) + a * np.sin(X[:, 1]) ** 2 + b * X[:, 2] ** 4 * np.sin(X[:, 0])

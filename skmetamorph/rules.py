@@ -15,6 +15,8 @@ from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from .metrics import coverage_score, density_score
+
 __all__ = ["Condition", "Rule", "RuleSet", "extract_rules"]
 
 #: Text between a rule's conditions and its prediction.
@@ -663,9 +665,8 @@ def _box_rules(estimator, chain, X, y, teacher, feature_names, precision):
             n_covered = int(covered.sum())
             scores.update(n_samples=n_covered, coverage=n_covered / max(evaluation.n, 1))
             if n_covered and interest is not None:
-                scores["density"] = float(interest[covered].mean())
-                total = interest.sum()
-                scores["recall"] = float(interest[covered].sum() / total) if total > 0 else None
+                scores["density"] = density_score(interest, covered)
+                scores["recall"] = coverage_score(interest, covered) if interest.sum() > 0 else None
             if n_covered and teacher_interest is not None:
                 scores["fidelity"] = float(teacher_interest[covered].mean())
         rules.append(
