@@ -508,11 +508,16 @@ def demo_section(d):
 
 MNIST_FAMILIES = {
     "direct": "tree on the 1,000 labels",
-    "made": "metamorphosis: pool + shifts + elastic, hard labels",
     "reference": "tree on all 60,000 true labels",
 }
 #: The goals of the benchmark (issue 14): leaves -> (accuracy, fidelity or None).
 MNIST_GOALS = {4096: (0.92, 0.93), 1024: (0.90, None), 256: (0.86, None)}
+
+
+def _augmented(config):
+    """How the CNN's training images were moved, in words (older results: not at all)."""
+    return ("augmented (`module__augment=True`: random shifts, turns and zooms of every "
+            "training batch)" if config.get("cnn_augment") else "not augmented")
 
 
 def mnist_section(d):
@@ -520,17 +525,20 @@ def mnist_section(d):
     rows = {(s["family"], s["max_leaf_nodes"]): s for s in d["summary"]}
     teacher = rows["teacher", None]
     seeds = config["seeds"]
+    # The metamorphosis family is named after its transfer set.
+    families = {**MNIST_FAMILIES, "made": next(
+        s["family"] for s in d["summary"] if s["family"].startswith("metamorphosis"))}
 
     def acc(s):
         return f"{s['accuracy_mean']:.3f} ± {s['accuracy_std']:.3f}"
 
     def cell(family, L):
-        s = rows.get((MNIST_FAMILIES[family], L))
+        s = rows.get((families[family], L))
         return "-" if s is None else acc(s)
 
     table = []
     for L in list(config["leaves"]) + [None]:
-        made = rows.get((MNIST_FAMILIES["made"], L))
+        made = rows.get((families["made"], L))
         goal = MNIST_GOALS.get(L)
         if made is None:
             verdict, fidelity, leaves = "-", "-", "-"
@@ -553,7 +561,13 @@ def mnist_section(d):
               "its leaves", "tree on all 60,000 true labels", "goal"]
     article = rows.get(("the article's recipe: confident pool, unconstrained tree", None))
     peer = rows.get(("peer: SelfTrainingClassifier(tree)", None))
-    made_rows = next(s for s in d["summary"] if s["family"] == MNIST_FAMILIES["made"])
+    made_rows = next(s for s in d["summary"] if s["family"] == families["made"])
+    elastic = config["elastic_copies"]
+    transfer = ("every training image and its four one-pixel shifts (`ImageShiftSampler`)"
+                if not elastic else
+                "every training image, its four one-pixel shifts (`ImageShiftSampler`) and "
+                f"{elastic} elastic distortion{'s' if elastic > 1 else ''} of each "
+                "(`ElasticDistortionSampler`)")
     lines = [
         f"**MNIST: how small can the tree be?** — `{env['command']}` "
         f"(`benchmarks/results/mnist.json`, `mnist.png`; {seeds} seeds, "
@@ -562,12 +576,9 @@ def mnist_section(d):
         f"{env['machine']['cpu_count']}-core CPU, {d['total_seconds']:.0f} s in all, "
         f"{env['date'][:10]}). The teacher is `SelfTrainingClassifier(TorchClassifier(SmallCNN))` "
         f"({config['self_training_rounds']} self-training rounds, threshold "
-        f"{config['self_training_threshold']}), test accuracy {acc(teacher)}, trained once per "
-        "seed and shared as `FrozenEstimator(teacher)`. The transfer set is every training "
-        "image, its four one-pixel shifts (`ImageShiftSampler`) and "
-        f"{config['elastic_copies']} elastic distortion{'s' if config['elastic_copies'] > 1 else ''} "
-        "of each "
-        f"(`ElasticDistortionSampler`): {made_rows['train_rows_mean']:,.0f} rows, labelled "
+        f"{config['self_training_threshold']}; the CNN {_augmented(config)}), test accuracy "
+        f"{acc(teacher)}, trained once per seed and shared as `FrozenEstimator(teacher)`. "
+        f"The transfer set is {transfer}: {made_rows['train_rows_mean']:,.0f} rows, labelled "
         "once and shared by the trees of every size through `memory=`. Every student is a "
         "plain `DecisionTreeClassifier(max_leaf_nodes=L)`; mean test accuracy ± std over the "
         "seeds:",
@@ -583,6 +594,9 @@ def mnist_section(d):
             f"{acc(peer)}.",
             "",
         ]
+    teachers_file = RESULTS / "mnist_teachers.json"
+    if teachers_file.is_file():
+        lines += [_mnist_teachers(json.loads(teachers_file.read_text())), ""]
     targets_file = RESULTS / "mnist_targets.json"
     if targets_file.is_file():
         lines += [_mnist_targets(json.loads(targets_file.read_text())), ""]
@@ -593,6 +607,18 @@ def mnist_section(d):
         "![MNIST accuracy against tree size](benchmarks/results/mnist.png)",
     ]
     return "\n".join(lines)
+
+
+def _mnist_teachers(t):
+    """The teacher's levers side by side: ``mnist_teachers.json`` (one seed, no trees)."""
+    parts = [f"{s['family'].removeprefix('teacher: CNN, ')} {s['accuracy_mean']:.4f} "
+             f"({s['seconds_mean']:.0f} s)" for s in t["summary"]]
+    return (
+        f"The teacher's levers (`{t['environment']['command']}`, "
+        f"`benchmarks/results/mnist_teachers.json`; one seed, the same epoch budget "
+        f"of {t['config']['cnn_rows_per_fit']:,} rows per fit for each; test accuracy and "
+        "fit time): " + "; ".join(parts) + "."
+    )
 
 
 def _mnist_targets(t):
@@ -611,7 +637,8 @@ def _mnist_targets(t):
     return (
         f"What the size-limited tree learns best (`{t['environment']['command']}`, "
         f"`benchmarks/results/mnist_targets.json`; one seed, a "
-        f"{t['config']['target_rounds']}-round teacher of accuracy "
+        f"{t['config']['target_rounds']}-round teacher, {_augmented(t['config']).split(' (')[0]}, "
+        "of accuracy "
         f"{teacher['accuracy_mean']:.3f}, the {t['config']['n_pool'] + 1000:,} training "
         f"images as transfer set; test accuracy at ≤ "
         f"{' / '.join(f'{L:,}' for L in sizes)} leaves): " + "; ".join(per_family) + ". "
@@ -633,7 +660,8 @@ def _mnist_levers(d):
     teacher = ", ".join(f"{t['accuracy_mean']:.3f}" for t in teachers)
     return (
         f"The levers, each varied alone (`{d['environment']['command']}`, "
-        f"`benchmarks/results/mnist_levers.json`; one seed, teacher accuracy {teacher}; "
+        f"`benchmarks/results/mnist_levers.json`; one seed, teacher "
+        f"{_augmented(d['config']).split(' (')[0]}, accuracy {teacher}; "
         "test accuracy): " + "; ".join(parts) + "."
     )
 

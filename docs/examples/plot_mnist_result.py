@@ -8,12 +8,13 @@ decision tree trained on 1,000 labeled MNIST digits (100 per class) is poor.
 The teacher, scikit-learn's
 :class:`~sklearn.semi_supervised.SelfTrainingClassifier` wrapping a
 convolutional network (:class:`skmetamorph.torch.TorchClassifier` with
-:class:`skmetamorph.torch.SmallCNN`), learns from the 1,000 labels *and* the
-59,000 unlabeled images. Through :class:`~skmetamorph.MetamorphosisClassifier`
-a tree then learns from the teacher's labels on a large transfer set: every
-training image plus moved (:class:`~skmetamorph.samplers.ImageShiftSampler`)
-and elastically distorted
-(:class:`~skmetamorph.samplers.ElasticDistortionSampler`) copies. People who
+:class:`skmetamorph.torch.SmallCNN`, whose training images are moved at
+random in every batch: ``module__augment=True``, see
+:class:`skmetamorph.torch.RandomAffine`), learns from the 1,000 labels *and*
+the 59,000 unlabeled images. Through
+:class:`~skmetamorph.MetamorphosisClassifier` a tree then learns from the
+teacher's labels on a large transfer set: every training image plus its
+one-pixel moves (:class:`~skmetamorph.samplers.ImageShiftSampler`). People who
 turn a network into a tree want it *small*, so the benchmark limits the
 tree's leaves (``max_leaf_nodes``) and draws the accuracy–leaves frontier:
 the tree made through metamorphosis, the same-size tree trained on the 1,000

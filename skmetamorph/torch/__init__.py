@@ -15,7 +15,9 @@ What it provides:
 - :func:`distillation_loss` and :class:`DistillationLoss`, the loss itself, for
   use in your own training code or as the criterion of a plain skorch net.
 - :class:`SmallCNN` and :class:`MLP`, small default modules for flat rows of
-  single-channel images and for tabular rows.
+  single-channel images and for tabular rows, and :class:`RandomAffine`, the
+  random image moves (``SmallCNN(augment=True)``) that make a CNN teacher
+  much stronger from few labels.
 
 A plain ``skorch.NeuralNetClassifier`` works as a teacher as well (give it
 float32 ``X`` and class labels ``0 .. n_classes - 1``); when its output is
@@ -63,6 +65,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from ..utils import register_tag_provider
+from ._augment import RandomAffine
 from ._estimator import TorchClassifier
 from ._losses import DistillationLoss, distillation_loss
 from ._modules import MLP, SmallCNN
@@ -71,6 +74,7 @@ from ._skorch import skorch_tags
 __all__ = [
     "MLP",
     "DistillationLoss",
+    "RandomAffine",
     "SmallCNN",
     "TorchClassifier",
     "distillation_loss",

@@ -1,0 +1,141 @@
+"""Random image moves while a network trains: :class:`RandomAffine`.
+
+A network trained on few labeled images learns much more when every epoch
+sees them moved a little (shifted, turned, scaled): the moves are the
+invariances of the task, and the network cannot memorise pixels that never
+stay put. The moves are made inside the module, on each training batch, so
+they cost no memory, are new in every epoch and apply to pseudo-labeled rows
+of a self-training teacher as well; in evaluation mode (prediction, labeling
+a transfer set) the module passes its input through unchanged, like dropout.
+
+The transfer samplers of :mod:`skmetamorph.samplers` (``ImageShiftSampler``,
+``ImageRotationSampler``, ``ElasticDistortionSampler``) make moved copies for
+the *student's* training set; this module moves the *teacher's* training rows.
+"""
+
+import math
+from numbers import Real
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _check_range(name, value, upper=None):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise TypeError(f"{name} must be a finite real number; got {value!r}.")
+    if value < 0 or (upper is not None and value >= upper):
+        bound = f"in [0, {upper})" if upper is not None else ">= 0"
+        raise ValueError(f"{name} must be {bound}; got {value!r}.")
+    return float(value)
+
+
+class RandomAffine(nn.Module):
+    """Move each training image by a random shift, rotation and scale (identity in eval mode).
+
+    In training mode every image of a batch gets its own move, drawn
+    uniformly: a shift of up to ``max_shift`` pixels along each axis, a
+    rotation of up to ``max_rotation`` degrees either way and a zoom by a
+    factor in ``[1 - max_scale, 1 + max_scale]``, about the image's centre,
+    with bilinear interpolation and zeros (``fill``) where the moved image
+    uncovers its border. In evaluation mode it returns its input as it is.
+    The draws use torch's random generator, so
+    :class:`~skmetamorph.torch.TorchClassifier`'s ``random_state`` makes them
+    reproducible.
+
+    Parameters
+    ----------
+    image_shape : tuple of (int, int)
+        Height and width of the images; rows of the input are flattened
+        images in C order (the layout of MNIST's 784 columns) or images of
+        shape ``(n, 1, height, width)``.
+    max_shift : float, default=2.0
+        Largest shift in pixels, drawn separately for each axis.
+    max_rotation : float, default=10.0
+        Largest rotation in degrees, either way (below 180).
+    max_scale : float, default=0.1
+        Largest relative change of size (below 1).
+    fill : float, default=0.0
+        Value of the pixels moved in from outside the image (MNIST's
+        background is 0).
+
+    See Also
+    --------
+    SmallCNN : Its ``augment`` parameter puts this module in front of the network.
+    skmetamorph.samplers.ImageShiftSampler : Shifted copies for a transfer set.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmetamorph.torch import RandomAffine
+    >>> move = RandomAffine((28, 28), max_shift=2.0)
+    >>> X = torch.rand(4, 784)
+    >>> bool(torch.equal(move.eval()(X), X))  # evaluation: unchanged
+    True
+    >>> move.train()(X).shape  # training: moved, same shape
+    torch.Size([4, 784])
+    """
+
+    def __init__(self, image_shape, max_shift=2.0, max_rotation=10.0, max_scale=0.1, fill=0.0):
+        super().__init__()
+        shape = tuple(image_shape)
+        if len(shape) != 2 or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in shape
+        ):
+            raise ValueError(
+                f"image_shape must be (height, width) with positive ints; got {image_shape!r}."
+            )
+        self.image_shape = shape
+        self.max_shift = _check_range("max_shift", max_shift)
+        self.max_rotation = _check_range("max_rotation", max_rotation, upper=180.0)
+        self.max_scale = _check_range("max_scale", max_scale, upper=1.0)
+        if isinstance(fill, bool) or not isinstance(fill, Real) or not math.isfinite(fill):
+            raise TypeError(f"fill must be a finite real number; got {fill!r}.")
+        self.fill = float(fill)
+
+    def extra_repr(self):
+        """The settings, shown in the module's ``repr``."""
+        return (f"image_shape={self.image_shape}, max_shift={self.max_shift}, "
+                f"max_rotation={self.max_rotation}, max_scale={self.max_scale}, fill={self.fill}")
+
+    def forward(self, X):
+        """Moved images of a batch in training mode, the batch itself in evaluation mode.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n, height * width) or (n, 1, height, width)
+            The batch.
+
+        Returns
+        -------
+        X_moved : torch.Tensor
+            Of ``X``'s shape and dtype.
+        """
+        if not self.training or X.shape[0] == 0:
+            return X
+        height, width = self.image_shape
+        n = X.shape[0]
+        images = X.reshape(n, 1, height, width)
+
+        def uniform(size, bound):
+            return (torch.rand(size, device=X.device, dtype=X.dtype) * 2 - 1) * bound
+
+        angle = uniform(n, math.radians(self.max_rotation))
+        zoom = 1 + uniform(n, self.max_scale)
+        # affine_grid maps output points to source points in [-1, 1] units, so
+        # the rotation and zoom are inverted (source = R(-a) / zoom) and a
+        # shift of s pixels along an axis of size m is 2 s / m.
+        cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+        shift_x = uniform(n, 2 * self.max_shift / width)
+        shift_y = uniform(n, 2 * self.max_shift / height)
+        theta = torch.stack([
+            torch.stack([cos, -sin, shift_x], dim=1),
+            torch.stack([sin, cos, shift_y], dim=1),
+        ], dim=1)
+        grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+        if self.fill:
+            # grid_sample pads with zeros: move (image - fill) and add fill back.
+            moved = F.grid_sample(images - self.fill, grid, align_corners=False) + self.fill
+        else:
+            moved = F.grid_sample(images, grid, align_corners=False)
+        return moved.reshape(X.shape)
