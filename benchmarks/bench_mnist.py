@@ -149,8 +149,9 @@ def transfer_sampler(config):
     )
 
     parts = [("pool", PoolSampler(pool="all"))]
-    if config["shifts"]:
-        parts.append(("shifts", ImageShiftSampler(image_shape=(28, 28), shifts=1)))
+    if config["shifts"]:  # an int k: every shift of at most k pixels (4 for 1, 12 for 2)
+        parts.append(("shifts", ImageShiftSampler(image_shape=(28, 28),
+                                                  shifts=int(config["shifts"]))))
     if config["elastic_copies"]:
         parts.append(("elastic", ElasticDistortionSampler(
             image_shape=(28, 28), n_samples=float(config["elastic_copies"]))))
@@ -159,7 +160,8 @@ def transfer_sampler(config):
 
 def transfer_name(config):
     """The transfer set of ``config`` in words, for the table."""
-    parts = ["pool"] + (["4 shifts"] if config["shifts"] else [])
+    k = int(config["shifts"])
+    parts = ["pool"] + ([f"{2 * k * (k + 1)} shifts"] if k else [])
     if config["elastic_copies"]:
         parts.append("elastic")
     return " + ".join(parts)
@@ -331,9 +333,9 @@ def run_levers(bunch, config, seed=0):
     big, small = max(config["leaves"]), sorted(config["leaves"])[:-1]
     main = "pool + 4 shifts + elastic"
     transfer_sets = {
-        "pool": dict(shifts=False, elastic_copies=0),
-        "pool + 4 shifts": dict(shifts=True, elastic_copies=0),
-        main: dict(shifts=True, elastic_copies=1),
+        "pool": dict(shifts=0, elastic_copies=0),
+        "pool + 4 shifts": dict(shifts=1, elastic_copies=0),
+        main: dict(shifts=1, elastic_copies=1),
     }
     *other_rounds, rounds = config["lever_rounds"]
     # Teachers with fewer rounds and their 2 trees; the main teacher; 2 smaller
@@ -420,7 +422,7 @@ def run_targets(bunch, config, seed=0):
     run = SeedRun(seed, bunch, config, 1 + 3 * len(leaves))
     teacher = run.fit_teacher(config["target_rounds"])
     run.rows.append(run.teacher_row)
-    sampler = transfer_sampler({**config, "shifts": False, "elastic_copies": 0})
+    sampler = transfer_sampler({**config, "shifts": 0, "elastic_copies": 0})
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
         run.metamorphosis("pool | hard labels | classification tree", teacher, sampler,
                           [(L, tree(seed, L)) for L in leaves], cache)
@@ -553,13 +555,13 @@ CONFIGS = {
                  cnn_rows_per_fit=300_000, cnn_min_epochs=2, cnn_max_epochs=120,
                  self_training_threshold=0.99, self_training_rounds=2,
                  confidence_threshold=0.9, full_reference=True,
-                 leaves=(256, 1024, 4096), shifts=True, elastic_copies=0,
+                 leaves=(256, 1024, 4096), shifts=1, elastic_copies=0,
                  lever_rounds=(1, 2), target_rounds=1),
     "quick": dict(seeds=1, n_per_class=100, n_pool=6_000, cnn_augment=True,
                   cnn_rows_per_fit=15_000,
                   cnn_min_epochs=2, cnn_max_epochs=20, self_training_threshold=0.99,
                   self_training_rounds=1, confidence_threshold=0.9, full_reference=False,
-                  leaves=(64, 256), shifts=True, elastic_copies=1, lever_rounds=(1,),
+                  leaves=(64, 256), shifts=1, elastic_copies=1, lever_rounds=(1,),
                   target_rounds=1),
 }
 
@@ -577,6 +579,10 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)")
     parser.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1, help="seeds run in parallel (processes)")
+    parser.add_argument("--shifts", type=int, default=None,
+                        help="the transfer set's shifts: every move of at most this many "
+                             "pixels (1: the 4 one-pixel moves, the recipe; 2: 12 moves); "
+                             "results go to mnist_shifts<k>.json")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="torch threads per process (default: the cores over --n-jobs); "
                              "1 when other jobs share the cores")
@@ -595,6 +601,8 @@ def main(argv=None):
     config = dict(CONFIGS[mode])
     if args.seeds is not None:
         config["seeds"] = args.seeds
+    if args.shifts is not None:
+        config["shifts"] = args.shifts
     if args.lever_rounds is not None:
         config["lever_rounds"] = tuple(args.lever_rounds)
     config["device"] = args.device
@@ -622,6 +630,8 @@ def main(argv=None):
             rows = [row for seed_rows in per_seed for row in seed_rows]
     part = ("_levers" if args.levers else "_targets" if args.targets
             else "_teachers" if args.teachers else "")
+    if args.shifts is not None and args.shifts != CONFIGS[mode]["shifts"]:
+        part += f"_shifts{args.shifts}"
     summary = summarise(rows)
     print()
     print(table(summary))
@@ -638,7 +648,8 @@ def main(argv=None):
     title = {"_levers": "MNIST levers (one seed): accuracy against tree size",
              "_targets": "MNIST (one seed): hard, soft and regressed targets by tree size",
              "_teachers": "MNIST (one seed): the CNN teacher with and without augmentation",
-             "": "MNIST from 1,000 labels: accuracy against tree size"}[part]
+             "": "MNIST from 1,000 labels: accuracy against tree size"}.get(
+                 part, f"MNIST from 1,000 labels ({part.strip('_')}): accuracy against tree size")
     (plot_teachers if args.teachers else plot)(summary, Path(args.results_dir) / f"{stem}.png",
                                                title)
     print(f"wrote {path}")

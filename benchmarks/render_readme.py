@@ -514,10 +514,13 @@ MNIST_FAMILIES = {
 MNIST_GOALS = {4096: (0.92, 0.93), 1024: (0.90, None), 256: (0.86, None)}
 
 
-def _augmented(config):
+def _augmented(config, short=False):
     """How the CNN's training images were moved, in words (older results: not at all)."""
-    return ("augmented (`module__augment=True`: random shifts, turns and zooms of every "
-            "training batch)" if config.get("cnn_augment") else "not augmented")
+    if short:
+        return "augmented" if config.get("cnn_augment") else "not augmented"
+    return ("its training images shifted, turned and zoomed at random in every batch "
+            "(`module__augment=True`)" if config.get("cnn_augment")
+            else "its training images not augmented")
 
 
 def mnist_section(d):
@@ -576,7 +579,7 @@ def mnist_section(d):
         f"{env['machine']['cpu_count']}-core CPU, {d['total_seconds']:.0f} s in all, "
         f"{env['date'][:10]}). The teacher is `SelfTrainingClassifier(TorchClassifier(SmallCNN))` "
         f"({config['self_training_rounds']} self-training rounds, threshold "
-        f"{config['self_training_threshold']}; the CNN {_augmented(config)}), test accuracy "
+        f"{config['self_training_threshold']}; {_augmented(config)}), test accuracy "
         f"{acc(teacher)}, trained once per seed and shared as `FrozenEstimator(teacher)`. "
         f"The transfer set is {transfer}: {made_rows['train_rows_mean']:,.0f} rows, labelled "
         "once and shared by the trees of every size through `memory=`. Every student is a "
@@ -611,13 +614,13 @@ def mnist_section(d):
 
 def _mnist_teachers(t):
     """The teacher's levers side by side: ``mnist_teachers.json`` (one seed, no trees)."""
-    parts = [f"{s['family'].removeprefix('teacher: CNN, ')} {s['accuracy_mean']:.4f} "
-             f"({s['seconds_mean']:.0f} s)" for s in t["summary"]]
+    parts = [f"{s['family'].removeprefix('teacher: CNN, ')} {s['accuracy_mean']:.4f}"
+             for s in t["summary"]]
     return (
         f"The teacher's levers (`{t['environment']['command']}`, "
         f"`benchmarks/results/mnist_teachers.json`; one seed, the same epoch budget "
-        f"of {t['config']['cnn_rows_per_fit']:,} rows per fit for each; test accuracy and "
-        "fit time): " + "; ".join(parts) + "."
+        f"of {t['config']['cnn_rows_per_fit']:,} rows per fit for each; test accuracy): "
+        + "; ".join(parts) + "."
     )
 
 
@@ -637,7 +640,7 @@ def _mnist_targets(t):
     return (
         f"What the size-limited tree learns best (`{t['environment']['command']}`, "
         f"`benchmarks/results/mnist_targets.json`; one seed, a "
-        f"{t['config']['target_rounds']}-round teacher, {_augmented(t['config']).split(' (')[0]}, "
+        f"{t['config']['target_rounds']}-round teacher, {_augmented(t['config'], short=True)}, "
         "of accuracy "
         f"{teacher['accuracy_mean']:.3f}, the {t['config']['n_pool'] + 1000:,} training "
         f"images as transfer set; test accuracy at ≤ "
@@ -661,7 +664,7 @@ def _mnist_levers(d):
     return (
         f"The levers, each varied alone (`{d['environment']['command']}`, "
         f"`benchmarks/results/mnist_levers.json`; one seed, teacher "
-        f"{_augmented(d['config']).split(' (')[0]}, accuracy {teacher}; "
+        f"{_augmented(d['config'], short=True)}, accuracy {teacher}; "
         "test accuracy): " + "; ".join(parts) + "."
     )
 

@@ -35,7 +35,7 @@ def test_mnist_benchmark_quick_mode(tmp_path):
     teacher = summary["teacher", None]["accuracy_mean"]
     assert 0.55 < summary["tree on the 1,000 labels", None]["accuracy_mean"] < 0.8
     assert teacher > 0.85
-    family = "metamorphosis: pool + shifts + elastic, hard labels"
+    family = "metamorphosis: pool + 4 shifts + elastic, hard labels"
     for L in leaves:
         direct = summary["tree on the 1,000 labels", L]
         made = summary[family, L]
