@@ -54,6 +54,10 @@ def test_training_moves_each_image_within_the_shift_asked_for():
     torch.testing.assert_close(mass, torch.ones(200), atol=1e-5, rtol=0)
 
 
+def test_numpy_integer_image_shapes_are_accepted():
+    assert RandomAffine(np.array([28, 28])).image_shape == (28, 28)
+
+
 def test_four_dimensional_batches_keep_their_shape_and_dtype():
     move = RandomAffine((8, 8)).train()
     X = torch.rand(5, 1, 8, 8, dtype=torch.float64)

@@ -14,7 +14,7 @@ the *student's* training set; this module moves the *teacher's* training rows.
 """
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 import torch
 import torch.nn.functional as F
@@ -80,12 +80,12 @@ class RandomAffine(nn.Module):
         super().__init__()
         shape = tuple(image_shape)
         if len(shape) != 2 or not all(
-            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in shape
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in shape
         ):
             raise ValueError(
                 f"image_shape must be (height, width) with positive ints; got {image_shape!r}."
             )
-        self.image_shape = shape
+        self.image_shape = tuple(int(n) for n in shape)
         self.max_shift = _check_range("max_shift", max_shift)
         self.max_rotation = _check_range("max_rotation", max_rotation, upper=180.0)
         self.max_scale = _check_range("max_scale", max_scale, upper=1.0)
