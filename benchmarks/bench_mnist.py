@@ -214,7 +214,7 @@ class SeedRun:
         """A tree of each size trained directly on ``X, y``."""
         for L in leaves:
             self.steps.step(f"{family}, max_leaf_nodes={L}")
-            model = tree(self.seed, L)
+            model = tree(self.seed, L, criterion=self.config.get("criterion", "gini"))
             with Timer() as timer:
                 model.fit(X, y)
             self.add(family, model, timer.seconds, len(y), L)
@@ -285,6 +285,7 @@ def run_seed(seed, bunch, config):
     from sklearn.frozen import FrozenEstimator
 
     torch.set_num_threads(config["torch_threads"])
+    criterion = config.get("criterion", "gini")  # every tree of the frontier splits by it
     sizes = list(config["leaves"]) + [None]
     n_steps = (len(sizes) + 1 + len(config["leaves"]) + 2
                + (len(sizes) if config["full_reference"] else 0))
@@ -297,18 +298,20 @@ def run_seed(seed, bunch, config):
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
         run.metamorphosis(
             "metamorphosis: " + transfer_name(config) + ", hard labels", teacher,
-            transfer_sampler(config), [(L, tree(seed, L)) for L in config["leaves"]], cache)
+            transfer_sampler(config),
+            [(L, tree(seed, L, criterion=criterion)) for L in config["leaves"]], cache)
 
     run.steps.step("the article's recipe: confident pool, unconstrained tree")
     article = MetamorphosisClassifier(
-        FrozenEstimator(teacher), tree(seed), ConfidenceSampler(config["confidence_threshold"]),
+        FrozenEstimator(teacher), tree(seed, criterion=criterion),
+        ConfidenceSampler(config["confidence_threshold"]),
         random_state=seed)
     with Timer() as timer:
         article.fit(X, y)
     run.add("the article's recipe: confident pool, unconstrained tree", article, timer.seconds,
             article.n_transfer_samples_ + labelled.sum())
     run.steps.step("peer: SelfTrainingClassifier(tree)")
-    peer = SelfTrainingClassifier(tree(seed))
+    peer = SelfTrainingClassifier(tree(seed, criterion=criterion))
     with Timer() as timer:
         peer.fit(X, y)
     run.add("peer: SelfTrainingClassifier(tree)", peer, timer.seconds, len(X))
@@ -583,6 +586,9 @@ def main(argv=None):
                         help="the transfer set's shifts: every move of at most this many "
                              "pixels (1: the 4 one-pixel moves, the recipe; 2: 12 moves); "
                              "results go to mnist_shifts<k>.json")
+    parser.add_argument("--criterion", default=None, choices=["gini", "entropy", "log_loss"],
+                        help="the split criterion of every tree (default gini); results go to "
+                             "mnist_<criterion>.json")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="torch threads per process (default: the cores over --n-jobs); "
                              "1 when other jobs share the cores")
@@ -603,6 +609,7 @@ def main(argv=None):
         config["seeds"] = args.seeds
     if args.shifts is not None:
         config["shifts"] = args.shifts
+    config["criterion"] = args.criterion or "gini"
     if args.lever_rounds is not None:
         config["lever_rounds"] = tuple(args.lever_rounds)
     config["device"] = args.device
@@ -632,6 +639,8 @@ def main(argv=None):
             else "_teachers" if args.teachers else "")
     if args.shifts is not None and args.shifts != CONFIGS[mode]["shifts"]:
         part += f"_shifts{args.shifts}"
+    if config["criterion"] != "gini":
+        part += f"_{config['criterion']}"
     summary = summarise(rows)
     print()
     print(table(summary))

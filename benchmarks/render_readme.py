@@ -597,6 +597,9 @@ def mnist_section(d):
             f"{acc(peer)}.",
             "",
         ]
+    variants = _mnist_variants(d)
+    if variants:
+        lines += [variants, ""]
     teachers_file = RESULTS / "mnist_teachers.json"
     if teachers_file.is_file():
         lines += [_mnist_teachers(json.loads(teachers_file.read_text())), ""]
@@ -610,6 +613,42 @@ def mnist_section(d):
         "![MNIST accuracy against tree size](benchmarks/results/mnist.png)",
     ]
     return "\n".join(lines)
+
+
+#: One-seed variants of the recipe: result file -> what was changed, in words.
+MNIST_VARIANTS = {
+    "mnist_shifts2.json": "12 shifts of up to 2 pixels instead of 4 (781,000 rows)",
+    "mnist_entropy.json": "every tree split by entropy instead of Gini",
+}
+
+
+def _metamorphosis_by_size(rows, seed):
+    """Test accuracy of the metamorphosis trees of one seed, by ``max_leaf_nodes``."""
+    return {r["max_leaf_nodes"]: r["accuracy"] for r in rows
+            if r["seed"] == seed and r["family"].startswith("metamorphosis")}
+
+
+def _mnist_variants(d):
+    """The one-seed variants of the recipe against the same seed of the main run, in words."""
+    parts = []
+    for name, change in MNIST_VARIANTS.items():
+        path = RESULTS / name
+        if not path.is_file():
+            continue
+        v = json.loads(path.read_text())
+        seed = v["runs"][0]["seed"]
+        variant = _metamorphosis_by_size(v["runs"], seed)
+        main = _metamorphosis_by_size(d["runs"], seed)
+        sizes = [L for L in sorted(variant) if L in main]
+        scores = "; ".join(f"≤ {L:,} leaves {variant[L]:.3f} (recipe {main[L]:.3f})"
+                           for L in sizes)
+        parts.append(f"{change} (`{v['environment']['command']}`, `benchmarks/results/{name}`): "
+                     f"{scores}")
+    if not parts:
+        return ""
+    return ("Variants of the recipe, one seed each, against the same seed of the run above "
+            "(same teacher seed; test accuracy of the tree made through metamorphosis): "
+            + ". ".join(parts) + ".")
 
 
 def _mnist_teachers(t):
