@@ -148,7 +148,11 @@ def transfer_sampler(config):
         UnionSampler,
     )
 
-    parts = [("pool", PoolSampler(pool="all"))]
+    # Extra copies of the real images weigh them more than the moved copies
+    # (each row once per copy: a tree treats repeated rows as a weight).
+    copies = config.get("pool_copies", 1)
+    parts = [("pool" if k == 0 else f"pool_{k + 1}", PoolSampler(pool="all"))
+             for k in range(copies)]
     if config["shifts"]:  # an int k: every shift of at most k pixels (4 for 1, 12 for 2)
         parts.append(("shifts", ImageShiftSampler(image_shape=(28, 28),
                                                   shifts=int(config["shifts"]))))
@@ -161,7 +165,9 @@ def transfer_sampler(config):
 def transfer_name(config):
     """The transfer set of ``config`` in words, for the table."""
     k = int(config["shifts"])
-    parts = ["pool"] + ([f"{2 * k * (k + 1)} shifts"] if k else [])
+    copies = config.get("pool_copies", 1)
+    parts = [f"pool x {copies}" if copies > 1 else "pool"]
+    parts += [f"{2 * k * (k + 1)} shifts"] if k else []
     if config["elastic_copies"]:
         parts.append("elastic")
     return " + ".join(parts)
@@ -586,6 +592,10 @@ def main(argv=None):
                         help="the transfer set's shifts: every move of at most this many "
                              "pixels (1: the 4 one-pixel moves, the recipe; 2: 12 moves); "
                              "results go to mnist_shifts<k>.json")
+    parser.add_argument("--pool-copies", type=int, default=None,
+                        help="copies of the training images in the transfer set (default 1): "
+                             "weighs the real images more than their shifts; results go to "
+                             "mnist_pool<k>.json")
     parser.add_argument("--criterion", default=None, choices=["gini", "entropy", "log_loss"],
                         help="the split criterion of every tree (default gini); results go to "
                              "mnist_<criterion>.json")
@@ -610,6 +620,7 @@ def main(argv=None):
     if args.shifts is not None:
         config["shifts"] = args.shifts
     config["criterion"] = args.criterion or "gini"
+    config["pool_copies"] = args.pool_copies or 1
     if args.lever_rounds is not None:
         config["lever_rounds"] = tuple(args.lever_rounds)
     config["device"] = args.device
@@ -639,6 +650,8 @@ def main(argv=None):
             else "_teachers" if args.teachers else "")
     if args.shifts is not None and args.shifts != CONFIGS[mode]["shifts"]:
         part += f"_shifts{args.shifts}"
+    if config["pool_copies"] != 1:
+        part += f"_pool{config['pool_copies']}"
     if config["criterion"] != "gini":
         part += f"_{config['criterion']}"
     summary = summarise(rows)

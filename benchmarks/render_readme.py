@@ -617,15 +617,20 @@ def mnist_section(d):
 
 #: One-seed variants of the recipe: result file -> what was changed, in words.
 MNIST_VARIANTS = {
-    "mnist_shifts2.json": "12 shifts of up to 2 pixels instead of 4 (781,000 rows)",
-    "mnist_entropy.json": "every tree split by entropy instead of Gini",
+    "mnist_shifts2.json": "12 shifts of up to 2 pixels instead of 4",
+    "mnist_entropy.json": "Every tree split by entropy instead of Gini",
+    "mnist_pool4.json": ("The training images 4 times in the transfer set, so that they weigh "
+                         "4 times their shifted copies"),
 }
 
 
-def _metamorphosis_by_size(rows, seed):
-    """Test accuracy of the metamorphosis trees of one seed, by ``max_leaf_nodes``."""
-    return {r["max_leaf_nodes"]: r["accuracy"] for r in rows
-            if r["seed"] == seed and r["family"].startswith("metamorphosis")}
+def _metamorphosis_by_size(rows, seeds):
+    """Mean test accuracy of the metamorphosis trees of ``seeds``, by ``max_leaf_nodes``."""
+    by_size = {}
+    for r in rows:
+        if r["seed"] in seeds and r["family"].startswith("metamorphosis"):
+            by_size.setdefault(r["max_leaf_nodes"], []).append(r["accuracy"])
+    return {L: float(np.mean(values)) for L, values in by_size.items()}
 
 
 def _mnist_variants(d):
@@ -636,18 +641,21 @@ def _mnist_variants(d):
         if not path.is_file():
             continue
         v = json.loads(path.read_text())
-        seed = v["runs"][0]["seed"]
-        variant = _metamorphosis_by_size(v["runs"], seed)
-        main = _metamorphosis_by_size(d["runs"], seed)
+        seeds = sorted({r["seed"] for r in v["runs"]})
+        variant = _metamorphosis_by_size(v["runs"], seeds)
+        main = _metamorphosis_by_size(d["runs"], seeds)
         sizes = [L for L in sorted(variant) if L in main]
         scores = "; ".join(f"≤ {L:,} leaves {variant[L]:.3f} (recipe {main[L]:.3f})"
                            for L in sizes)
-        parts.append(f"{change} (`{v['environment']['command']}`, `benchmarks/results/{name}`): "
-                     f"{scores}")
+        rows = next(s["train_rows_mean"] for s in v["summary"]
+                    if s["family"].startswith("metamorphosis"))
+        parts.append(f"{change}, {rows:,.0f} rows (`{v['environment']['command']}`, "
+                     f"`benchmarks/results/{name}`; seed{'s' if len(seeds) > 1 else ''} "
+                     f"{', '.join(map(str, seeds))}): {scores}")
     if not parts:
         return ""
-    return ("Variants of the recipe, one seed each, against the same seed of the run above "
-            "(same teacher seed; test accuracy of the tree made through metamorphosis): "
+    return ("Variants of the recipe, each against the same seeds of the run above (the same "
+            "teachers; mean test accuracy of the tree made through metamorphosis): "
             + ". ".join(parts) + ".")
 
 
