@@ -37,6 +37,13 @@ Usage::
     python benchmarks/bench_mnist.py --teachers    # one seed: the teacher, augmented or not
     python benchmarks/bench_mnist.py --device cuda # the CNN on a GPU (stage times reported)
 
+Variants of the frontier with one thing changed write ``mnist_<variant>.json``:
+``--shifts 2`` (12 moves of up to 2 pixels instead of 4), ``--pool-copies 4``
+(the real images 4 times, so that they weigh more than their shifts) and
+``--rotated-copies 1`` (each image also turned by up to 10 degrees) and
+``--criterion entropy``; the README compares each with the same seeds of
+the main run.
+
 The MNIST files are read from ``--data-dir`` or ``SKMETAMORPH_MNIST_DIR``
 (else downloaded from OpenML). Results: a Markdown table on stdout,
 ``benchmarks/results/mnist.json`` and ``benchmarks/results/mnist.png`` (the
@@ -143,6 +150,7 @@ def transfer_sampler(config):
     """
     from skmetamorph.samplers import (
         ElasticDistortionSampler,
+        ImageRotationSampler,
         ImageShiftSampler,
         PoolSampler,
         UnionSampler,
@@ -159,6 +167,9 @@ def transfer_sampler(config):
     if config["elastic_copies"]:
         parts.append(("elastic", ElasticDistortionSampler(
             image_shape=(28, 28), n_samples=float(config["elastic_copies"]))))
+    if config.get("rotated_copies", 0):  # turned by up to 10 degrees either way
+        parts.append(("rotations", ImageRotationSampler(
+            image_shape=(28, 28), n_samples=float(config["rotated_copies"]))))
     return UnionSampler(parts)
 
 
@@ -170,6 +181,8 @@ def transfer_name(config):
     parts += [f"{2 * k * (k + 1)} shifts"] if k else []
     if config["elastic_copies"]:
         parts.append("elastic")
+    if config.get("rotated_copies", 0):
+        parts.append(f"{config['rotated_copies']} rotated")
     return " + ".join(parts)
 
 
@@ -596,6 +609,9 @@ def main(argv=None):
                         help="copies of the training images in the transfer set (default 1): "
                              "weighs the real images more than their shifts; results go to "
                              "mnist_pool<k>.json")
+    parser.add_argument("--rotated-copies", type=int, default=None,
+                        help="copies of each training image turned by up to 10 degrees, added "
+                             "to the transfer set; results go to mnist_rotated<k>.json")
     parser.add_argument("--criterion", default=None, choices=["gini", "entropy", "log_loss"],
                         help="the split criterion of every tree (default gini); results go to "
                              "mnist_<criterion>.json")
@@ -621,6 +637,7 @@ def main(argv=None):
         config["shifts"] = args.shifts
     config["criterion"] = args.criterion or "gini"
     config["pool_copies"] = args.pool_copies or 1
+    config["rotated_copies"] = args.rotated_copies or 0
     if args.lever_rounds is not None:
         config["lever_rounds"] = tuple(args.lever_rounds)
     config["device"] = args.device
@@ -652,6 +669,8 @@ def main(argv=None):
         part += f"_shifts{args.shifts}"
     if config["pool_copies"] != 1:
         part += f"_pool{config['pool_copies']}"
+    if config["rotated_copies"]:
+        part += f"_rotated{config['rotated_copies']}"
     if config["criterion"] != "gini":
         part += f"_{config['criterion']}"
     summary = summarise(rows)

@@ -619,6 +619,7 @@ def mnist_section(d):
 MNIST_VARIANTS = {
     "mnist_shifts2.json": "12 shifts of up to 2 pixels instead of 4",
     "mnist_entropy.json": "Every tree split by entropy instead of Gini",
+    "mnist_rotated1.json": "One copy of each training image turned by up to 10 degrees added",
     "mnist_pool4.json": ("The training images 4 times in the transfer set, so that they weigh "
                          "4 times their shifted copies"),
 }
