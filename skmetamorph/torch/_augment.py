@@ -21,13 +21,20 @@ import torch.nn.functional as F
 from torch import nn
 
 
-def _check_range(name, value, upper=None):
+def _finite_real(name, value):
+    """``value`` as a float, or a TypeError naming ``name`` if it is not a finite real."""
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise TypeError(f"{name} must be a finite real number; got {value!r}.")
-    if value < 0 or (upper is not None and value >= upper):
+    return float(value)
+
+
+def _check_range(name, value, upper=None):
+    """A finite real in ``[0, upper)`` (``[0, inf)`` without ``upper``), as a float."""
+    number = _finite_real(name, value)
+    if number < 0 or (upper is not None and number >= upper):
         bound = f"in [0, {upper})" if upper is not None else ">= 0"
         raise ValueError(f"{name} must be {bound}; got {value!r}.")
-    return float(value)
+    return number
 
 
 class RandomAffine(nn.Module):
@@ -89,9 +96,7 @@ class RandomAffine(nn.Module):
         self.max_shift = _check_range("max_shift", max_shift)
         self.max_rotation = _check_range("max_rotation", max_rotation, upper=180.0)
         self.max_scale = _check_range("max_scale", max_scale, upper=1.0)
-        if isinstance(fill, bool) or not isinstance(fill, Real) or not math.isfinite(fill):
-            raise TypeError(f"fill must be a finite real number; got {fill!r}.")
-        self.fill = float(fill)
+        self.fill = _finite_real("fill", fill)
 
     def extra_repr(self):
         """The settings, shown in the module's ``repr``."""
