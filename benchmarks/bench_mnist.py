@@ -158,7 +158,7 @@ def transfer_sampler(config):
 
     # Extra copies of the real images weigh them more than the moved copies
     # (each row once per copy: a tree treats repeated rows as a weight).
-    copies = config.get("pool_copies", 1)
+    copies = config["pool_copies"]
     parts = [("pool" if k == 0 else f"pool_{k + 1}", PoolSampler(pool="all"))
              for k in range(copies)]
     if config["shifts"]:  # an int k: every shift of at most k pixels (4 for 1, 12 for 2)
@@ -167,7 +167,7 @@ def transfer_sampler(config):
     if config["elastic_copies"]:
         parts.append(("elastic", ElasticDistortionSampler(
             image_shape=(28, 28), n_samples=float(config["elastic_copies"]))))
-    if config.get("rotated_copies", 0):  # turned by up to 10 degrees either way
+    if config["rotated_copies"]:  # turned by up to 10 degrees either way
         parts.append(("rotations", ImageRotationSampler(
             image_shape=(28, 28), n_samples=float(config["rotated_copies"]))))
     return UnionSampler(parts)
@@ -176,12 +176,12 @@ def transfer_sampler(config):
 def transfer_name(config):
     """The transfer set of ``config`` in words, for the table."""
     k = int(config["shifts"])
-    copies = config.get("pool_copies", 1)
+    copies = config["pool_copies"]
     parts = [f"pool x {copies}" if copies > 1 else "pool"]
     parts += [f"{2 * k * (k + 1)} shifts"] if k else []
     if config["elastic_copies"]:
         parts.append("elastic")
-    if config.get("rotated_copies", 0):
+    if config["rotated_copies"]:
         parts.append(f"{config['rotated_copies']} rotated")
     return " + ".join(parts)
 
@@ -233,7 +233,7 @@ class SeedRun:
         """A tree of each size trained directly on ``X, y``."""
         for L in leaves:
             self.steps.step(f"{family}, max_leaf_nodes={L}")
-            model = tree(self.seed, L, criterion=self.config.get("criterion", "gini"))
+            model = tree(self.seed, L, criterion=self.config["criterion"])
             with Timer() as timer:
                 model.fit(X, y)
             self.add(family, model, timer.seconds, len(y), L)
@@ -304,7 +304,7 @@ def run_seed(seed, bunch, config):
     from sklearn.frozen import FrozenEstimator
 
     torch.set_num_threads(config["torch_threads"])
-    criterion = config.get("criterion", "gini")  # every tree of the frontier splits by it
+    criterion = config["criterion"]  # every tree of the frontier splits by it
     sizes = list(config["leaves"]) + [None]
     n_steps = (len(sizes) + 1 + len(config["leaves"]) + 2
                + (len(sizes) if config["full_reference"] else 0))
@@ -577,15 +577,29 @@ CONFIGS = {
                  cnn_rows_per_fit=300_000, cnn_min_epochs=2, cnn_max_epochs=120,
                  self_training_threshold=0.99, self_training_rounds=2,
                  confidence_threshold=0.9, full_reference=True,
-                 leaves=(256, 1024, 4096), shifts=1, elastic_copies=0,
-                 lever_rounds=(1, 2), target_rounds=1),
+                 leaves=(256, 1024, 4096), shifts=1, elastic_copies=0, pool_copies=1,
+                 rotated_copies=0, criterion="gini", lever_rounds=(1, 2), target_rounds=1),
     "quick": dict(seeds=1, n_per_class=100, n_pool=6_000, cnn_augment=True,
                   cnn_rows_per_fit=15_000,
                   cnn_min_epochs=2, cnn_max_epochs=20, self_training_threshold=0.99,
                   self_training_rounds=1, confidence_threshold=0.9, full_reference=False,
-                  leaves=(64, 256), shifts=1, elastic_copies=1, lever_rounds=(1,),
-                  target_rounds=1),
+                  leaves=(64, 256), shifts=1, elastic_copies=1, pool_copies=1,
+                  rotated_copies=0, criterion="gini", lever_rounds=(1,), target_rounds=1),
 }
+
+#: The options that change one thing of the frontier (``--shifts``, ...): config
+#: key -> the tag of its result file, ``mnist_<tag><value>.json`` when not the
+#: recipe's value.
+VARIANTS = {"shifts": "shifts", "pool_copies": "pool", "rotated_copies": "rotated",
+            "criterion": ""}
+
+
+def positive_int(text):
+    """An argparse type: an int of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
 
 
 def main(argv=None):
@@ -605,7 +619,7 @@ def main(argv=None):
                         help="the transfer set's shifts: every move of at most this many "
                              "pixels (1: the 4 one-pixel moves, the recipe; 2: 12 moves); "
                              "results go to mnist_shifts<k>.json")
-    parser.add_argument("--pool-copies", type=int, default=None,
+    parser.add_argument("--pool-copies", type=positive_int, default=None,
                         help="copies of the training images in the transfer set (default 1): "
                              "weighs the real images more than their shifts; results go to "
                              "mnist_pool<k>.json")
@@ -633,11 +647,9 @@ def main(argv=None):
     config = dict(CONFIGS[mode])
     if args.seeds is not None:
         config["seeds"] = args.seeds
-    if args.shifts is not None:
-        config["shifts"] = args.shifts
-    config["criterion"] = args.criterion or "gini"
-    config["pool_copies"] = args.pool_copies or 1
-    config["rotated_copies"] = args.rotated_copies or 0
+    for key in VARIANTS:
+        if getattr(args, key) is not None:
+            config[key] = getattr(args, key)
     if args.lever_rounds is not None:
         config["lever_rounds"] = tuple(args.lever_rounds)
     config["device"] = args.device
@@ -665,14 +677,9 @@ def main(argv=None):
             rows = [row for seed_rows in per_seed for row in seed_rows]
     part = ("_levers" if args.levers else "_targets" if args.targets
             else "_teachers" if args.teachers else "")
-    if args.shifts is not None and args.shifts != CONFIGS[mode]["shifts"]:
-        part += f"_shifts{args.shifts}"
-    if config["pool_copies"] != 1:
-        part += f"_pool{config['pool_copies']}"
-    if config["rotated_copies"]:
-        part += f"_rotated{config['rotated_copies']}"
-    if config["criterion"] != "gini":
-        part += f"_{config['criterion']}"
+    for key, tag in VARIANTS.items():
+        if config[key] != CONFIGS[mode][key]:
+            part += f"_{tag}{config[key]}"
     summary = summarise(rows)
     print()
     print(table(summary))
