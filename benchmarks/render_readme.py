@@ -600,22 +600,19 @@ def mnist_section(d):
     variants = _mnist_variants(d)
     if variants:
         lines += [variants, ""]
-    teachers_file = RESULTS / "mnist_teachers.json"
-    if teachers_file.is_file():
-        lines += [_mnist_teachers(json.loads(teachers_file.read_text())), ""]
-    targets_file = RESULTS / "mnist_targets.json"
-    if targets_file.is_file():
-        lines += [_mnist_targets(json.loads(targets_file.read_text())), ""]
-    levers_file = RESULTS / "mnist_levers.json"
-    if levers_file.is_file():
-        lines += [_mnist_levers(json.loads(levers_file.read_text())), ""]
+    # The one-seed measurements, each a paragraph when its result file exists.
+    for name, paragraph in (("mnist_teachers.json", _mnist_teachers),
+                            ("mnist_targets.json", _mnist_targets),
+                            ("mnist_levers.json", _mnist_levers)):
+        if (RESULTS / name).is_file():
+            lines += [paragraph(json.loads((RESULTS / name).read_text())), ""]
     lines += [
         "![MNIST accuracy against tree size](benchmarks/results/mnist.png)",
     ]
     return "\n".join(lines)
 
 
-#: One-seed variants of the recipe: result file -> what was changed, in words.
+#: Variants of the recipe (one or two seeds): result file -> what was changed, in words.
 MNIST_VARIANTS = {
     "mnist_shifts2.json": "12 shifts of up to 2 pixels instead of 4",
     "mnist_entropy.json": "Every tree split by entropy instead of Gini",
@@ -635,7 +632,7 @@ def _metamorphosis_by_size(rows, seeds):
 
 
 def _mnist_variants(d):
-    """The one-seed variants of the recipe against the same seed of the main run, in words."""
+    """The variants of the recipe against the same seeds of the main run, in words."""
     parts = []
     for name, change in MNIST_VARIANTS.items():
         path = RESULTS / name
