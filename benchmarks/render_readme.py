@@ -824,6 +824,104 @@ def adaptive_section(d):
     ])
 
 
+def distill_section(d):
+    """Neural distillation that pays (``bench_distill.py``): alone vs distilled, and the savings."""
+    config, summary = d["config"], d["summary"]
+    machine = d["environment"]["machine"]
+    seeds = config["seeds"]
+    by_name = {row["name"]: row for row in summary}
+    hinton = d["hinton"]
+    reference = {
+        "2x800 alone": hinton["2x800 alone"],
+        "2x800 alone, moved images": None,
+        "2x800 distilled, fresh rows": hinton["2x800 distilled"],
+    }
+    rows = []
+    for row in summary:
+        if row["family"] == "grid":
+            continue
+        ref = reference.get(row["name"])
+        rows.append([
+            row["name"],
+            f"{row['n_parameters']:,}" if row["n_parameters"] else "",
+            f"**{row['errors_mean']:.1f}** ± {row['errors_std']:.1f}",
+            " / ".join(map(str, row["errors"])),
+            "" if row["fidelity_mean"] is None else f"{row['fidelity_mean']:.4f}",
+            "" if ref is None else str(ref),
+        ])
+    teacher_text = (
+        f"{config['n_teachers']} CNN teachers (`SmallCNN`, 105,866 parameters, random image "
+        f"moves while training, {config['teacher_epochs']} epochs each)"
+    )
+    parts = [
+        "### Neural distillation that pays: MNIST networks alone and distilled",
+        f"All 60,000 training images, the 10,000 test images, {seeds} seeds "
+        f"(`python benchmarks/bench_distill.py`, {d['total_seconds'] / 60:.0f} min on "
+        f"{machine['cpu_count']} CPU cores). Per seed: {teacher_text}; every student trained "
+        f"with Adam for {config['student_epochs']} passes over 60,000 rows, with the same seed "
+        "alone or distilled. Distilled students learn the best teacher's soft labels at "
+        f"T = {config['temperature']:g} on a new random move of every training image each pass "
+        "(`streaming=True, fresh_rows=True`), or on one fixed draw of those moves (fixed set); "
+        "\"moved images\" trains the student alone on the true labels with the same moves. "
+        "The last column is Hinton et al.'s (2015) figure for the same 2x800 MLP.",
+        _table(["model", "parameters", "test errors (mean ± std)", "per seed",
+                "fidelity to its teacher", "Hinton 2015"], rows),
+    ]
+    comparisons = []
+    for c in d["comparisons"]:
+        if not c["n"]:
+            continue
+        comparisons.append(
+            f"- {c['better']} vs {c['worse']}: **{c['mean']:+.1f}** errors "
+            f"(per seed {', '.join(f'{x:+d}' for x in c['differences'])}; fewer on "
+            f"{c['wins']} of {c['n']} seeds)"
+        )
+    parts.append("Paired by seed (negative: the first has fewer errors):\n\n"
+                 + "\n".join(comparisons))
+    report = d["compression"][0] if d["compression"] else None
+    batch = config["latency_rows"]
+    if report is None:
+        parts.append("What the students save was not measured in this run.")
+    else:
+        parts.append(
+            f"What the students save (seed 0, `skmetamorph.metrics.compression_report`, predict "
+            f"on the CPU, best of 5; latency of {batch:,} rows):\n\n"
+            + _table(
+                ["model", "parameters", "pickled KiB", f"ms per {batch:,} rows", "ms per row",
+                 "speed-up", "test accuracy", "fidelity"],
+                [[r["model"], f"{r['n_parameters']:,}" if r["n_parameters"] else "",
+                  f"{r['serialized_bytes'] / 1024:,.0f}" if r["serialized_bytes"] else "",
+                  f"{1e3 * r['latency_batch_s']:.1f}", f"{1e3 * r['latency_row_s']:.2f}",
+                  f"{r['speedup']:.1f}×", f"{r['accuracy']:.4f}", f"{r['fidelity']:.4f}"]
+                 for r in report],
+            )
+        )
+    if d.get("reused_runs"):
+        refits = "; ".join(f"{r['name']}: {r['errors']} (run: {r['errors_in_the_run']})"
+                           for r in d["refits"])
+        parts.append(
+            "The three-seed run stopped at its compression report (the function was not yet "
+            "importable when the run started); its test errors are those above, and the "
+            "report's models were refitted with seed 0's settings by `python "
+            f"benchmarks/bench_distill.py --reuse-runs {d['reused_runs']}`. Test errors of "
+            f"the refits: {refits}. Streamed students differ from the run's, as `partial_fit` "
+            "did not yet draw its shuffles from `random_state` then (it does now)."
+        )
+    grid = [row for row in summary if row["family"] == "grid"]
+    if grid:
+        parts.append(
+            "Temperature and `alpha` (seed 0, the tiny CNN, fixed set, equal updates; "
+            "\"labeled rows\" adds the 60,000 images with their true labels at weight `alpha` "
+            "and halves the epochs):\n\n"
+            + _table(["setting", "test errors", "fidelity"],
+                     [[row["name"].removeprefix("grid: "), f"{row['errors_mean']:.0f}",
+                       f"{row['fidelity_mean']:.4f}"] for row in grid])
+        )
+    parts.append("Goals of the benchmark:\n\n" + "\n".join(
+        f"- {goal['goal']}: {goal['value']} ({_met(goal['met'])})" for goal in d["goals"]))
+    return "\n\n".join(parts)
+
+
 SECTIONS = {
     "demo": demo_section,
     "speed": speed_section,
@@ -832,6 +930,7 @@ SECTIONS = {
     "scenario": scenario_section,
     "adaptive": adaptive_section,
     "mnist": mnist_section,
+    "distill": distill_section,
 }
 
 

@@ -20,7 +20,10 @@ them succeeded.
 
 import copy
 import inspect
+import os
 import pickle
+import tempfile
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
@@ -47,6 +50,7 @@ from sklearn.utils.validation import (
 )
 
 from ._engine import materialise, stream_to_student
+from ._fingerprint import code_key
 from ._progress import Progress, Stage
 from ._teachers import fit_teacher, needs_no_data
 from .base import transfer_plan, with_feature_names
@@ -57,6 +61,28 @@ from .utils._tags import MetamorphTags, get_metamorph_tags
 __all__ = ["BaseMetamorphosis", "seed_unseeded"]
 
 
+def _with_seed_keys(estimator):
+    """Yield ``(part, params, seed_keys)`` for ``estimator`` and every estimator held in its lists.
+
+    ``get_params(deep=True)`` does not look into list parameters (the members
+    of a teacher list, the samplers of a union, ``(name, estimator)`` steps),
+    hence the recursion. Parts come depth first, keys and lists in sorted
+    order, so that the same seed always maps to the same sub-seeds. Frozen
+    estimators and objects without ``get_params`` are never yielded.
+    """
+    if isinstance(estimator, FrozenEstimator) or not hasattr(estimator, "get_params"):
+        return
+    params = estimator.get_params(deep=True)
+    keys = sorted(key for key in params if key == "random_state" or key.endswith("__random_state"))
+    yield estimator, params, keys
+    for key in sorted(params):
+        if isinstance(params[key], (list, tuple)):
+            for item in params[key]:
+                member = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+                if not isinstance(member, type):
+                    yield from _with_seed_keys(member)
+
+
 def seed_unseeded(estimator, rng):
     """Give every ``random_state`` left at None in ``estimator`` a seed drawn from ``rng``.
 
@@ -64,7 +90,6 @@ def seed_unseeded(estimator, rng):
     Keys are seeded in sorted order, and estimators held in list parameters
     (the members of a teacher list, the samplers of a union) after them, in
     order, so that a seed maps to the same sub-seeds every time.
-    ``get_params(deep=True)`` does not look into lists, hence the recursion.
 
     Parameters
     ----------
@@ -78,24 +103,54 @@ def seed_unseeded(estimator, rng):
     estimator : object
         The same object.
     """
-    if isinstance(estimator, FrozenEstimator) or not hasattr(estimator, "get_params"):
-        return estimator
-    params = estimator.get_params(deep=True)
-    unseeded = sorted(
-        key
-        for key, value in params.items()
-        if value is None and (key == "random_state" or key.endswith("__random_state"))
-    )
-    seeds = {key: int(rng.randint(np.iinfo(np.int32).max)) for key in unseeded}
-    if seeds:
-        estimator.set_params(**seeds)
-    for key in sorted(params):
-        if isinstance(params[key], (list, tuple)):
-            for item in params[key]:
-                # (name, estimator) pairs, as in Pipeline steps or UnionSampler.
-                member = item[1] if isinstance(item, tuple) and len(item) == 2 else item
-                if hasattr(member, "get_params") and not isinstance(member, type):
-                    seed_unseeded(member, rng)
+    for part, params, keys in _with_seed_keys(estimator):
+        seeds = {
+            key: int(rng.randint(np.iinfo(np.int32).max)) for key in keys if params[key] is None
+        }
+        if seeds:
+            part.set_params(**seeds)
+    return estimator
+
+
+def has_seed(estimator):
+    """Whether ``estimator`` or an estimator in its lists has a ``random_state`` parameter."""
+    return any(keys for _, _, keys in _with_seed_keys(estimator))
+
+
+def reseeded_for_pass(estimator, pass_index):
+    """Mix ``pass_index`` into every seed of ``estimator`` (a fresh clone, changed in place).
+
+    An int seed ``s`` becomes a seed drawn from ``SeedSequence([s, pass_index])``,
+    so each pass of a ``fresh_rows`` fit gets its own rows, reproducibly; a
+    ``RandomState`` instance gives an int drawn from it (its stream moves
+    on, as scikit-learn's estimators move a shared instance on); ``None``
+    stays ``None`` (unseeded: new rows anyway). Members of list parameters
+    (the samplers of a union) are re-keyed too, as in :func:`seed_unseeded`.
+
+    Parameters
+    ----------
+    estimator : object
+        A clone of a fitted sampler: it is changed in place.
+    pass_index : int
+        The pass, from 1 (pass 0 keeps the original rows).
+
+    Returns
+    -------
+    estimator : object
+        The same object.
+    """
+    for part, params, keys in _with_seed_keys(estimator):
+        seeds = {}
+        for key in keys:
+            seed = params[key]
+            if seed is None:
+                continue
+            if not isinstance(seed, Integral):
+                seed = check_random_state(seed).randint(np.iinfo(np.int32).max)
+            sequence = np.random.SeedSequence([int(seed) % 2**63, int(pass_index)])
+            seeds[key] = int(sequence.generate_state(1)[0] >> 1)
+        if seeds:
+            part.set_params(**seeds)
     return estimator
 
 
@@ -136,6 +191,21 @@ SHARED_DOCS = {
         Number of rows the sampler made (labeled rows not counted).""",
     "feature_names_in_": """feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.""",
+    "fresh_rows": """fresh_rows : bool, default=False
+        With ``streaming=True``: draw a new transfer set for every pass
+        instead of making the same rows again. Pass ``k`` re-plans the sampler
+        with its seeds mixed with ``k`` (pass 0 makes the rows of
+        ``fresh_rows=False``), and the teacher labels the new rows as the
+        student trains: a random sampler (image moves, MUNGE, noise) shows
+        the student a new draw of the data's neighbourhood each pass, the
+        "patient, consistent teacher" of function matching (Beyer et al.,
+        2022), at the same number of student updates. Needs a sampler with a
+        ``random_state`` (a clear error otherwise); a sampler whose rows do
+        not depend on its seed (:class:`~skmetamorph.samplers.ImageShiftSampler`
+        making every shift of every image) makes the same rows each pass. The
+        teacher labels
+        ``n_passes`` times as many rows, as with ``fresh_rows=False``.
+        ``n_transfer_samples_`` counts the rows of one pass.""",
     "memory": """memory : str, joblib.Memory or None, default=None
         Caches the fitted teacher, and the labeled transfer set, as
         :class:`~sklearn.pipeline.Pipeline` caches its transformers: a path
@@ -150,9 +220,21 @@ SHARED_DOCS = {
         ``random_state`` the teacher's seed is part of its parameters, so a
         new seed misses the cache; with ``random_state=None``, as in
         ``Pipeline``, an unseeded teacher's first fit is reused whatever
-        randomness a new fit would have drawn. A frozen teacher is never
-        cached (it is not fitted). Cached teachers are loaded from disk:
-        cache only what pickles.""",
+        randomness a new fit would have drawn. Functions in the teacher's
+        parameters (a :class:`~skmetamorph.FunctionTeacher`'s ``func``) are
+        compared by their code, not only by name: bytecode, defaults, the
+        values in their closure and the module-level values they read (the
+        functions of your own code among them, by their code); a function
+        redefined under the same name (a notebook cell run again with a new
+        body) misses the cache. Functions of installed libraries, and
+        classes (a teacher's own class too), compare by name, as pickle
+        does: after redefining a class, clear the cache (``memory.clear()``).
+        A value a function reads that does not pickle cannot be compared: a
+        warning says so (clear the cache after changing it). A
+        frozen teacher is never cached (it is not fitted). Cached teachers
+        are loaded from disk: cache only what pickles. A path that cannot
+        hold a cache (a file, a folder without write access) is a
+        ``ValueError`` at fit.""",
     "batch_size": """batch_size : int, default=10000
         The transfer set is made and labeled in chunks of this many rows, so
         the memory used beyond the transfer set itself stays bounded. Samplers
@@ -201,10 +283,14 @@ class _TransferCache:
         self.active = not (isinstance(memory, Memory) and memory.location is None)
         teacher = teacher_args[0]
         self.frozen = isinstance(teacher, FrozenEstimator)
-        self.teacher_key = None
+        self.teacher_key = self.code_key = None
         if self.active:
             try:
-                self.teacher_key = joblib.hash((teacher_args, teacher_params))
+                # pickle names functions and classes only: a function redefined
+                # under the same name (a notebook cell run again) would hit the
+                # old entry. The code key describes the code they run.
+                self.code_key, unknown = code_key(teacher)
+                self.teacher_key = joblib.hash((teacher_args, teacher_params, self.code_key))
             except (pickle.PicklingError, TypeError, AttributeError) as error:
                 raise TypeError(
                     f"memory= keys its cache on the teacher and the training data, so they "
@@ -212,11 +298,20 @@ class _TransferCache:
                     "Define its callbacks and functions at module level (not inside a "
                     "function), or set memory=None."
                 ) from error
+            if unknown and not self.frozen:
+                warnings.warn(
+                    f"memory= cannot tell whether {', '.join(unknown[:3])} changed: it does "
+                    "not pickle, so the cache keys on its type only and may serve a teacher "
+                    "(and labels) fitted with an older value. Clear the cache "
+                    "(memory.clear()) after changing it, or set memory=None.",
+                    UserWarning,
+                    stacklevel=4,
+                )
 
     def fit_teacher(self, *args, **params):
         if self.frozen or not self.active:  # a frozen teacher is not fitted: nothing to keep
             return fit_teacher(*args, **params)
-        return self.memory.cache(fit_teacher)(*args, **params)
+        return self.memory.cache(_fit_teacher_keyed)(self.code_key, *args, **params)
 
     def materialise(self, plan, labeler, head_rows, head_targets, **work):
         if not self.active:
@@ -225,6 +320,34 @@ class _TransferCache:
         settings.teacher = self.teacher_key  # the teacher by the inputs of its fit
         cached = self.memory.cache(_labeled_transfer_set, ignore=["labeler", "work"])
         return cached(joblib.hash(settings), plan, labeler, head_rows, head_targets, work)
+
+
+def _fit_teacher_keyed(code_key, teacher, X, y, labeled, teacher_data, **params):
+    """:func:`fit_teacher` with a key of the code the teacher runs (``memory.cache`` target)."""
+    return fit_teacher(teacher, X, y, labeled, teacher_data, **params)
+
+
+def checked_memory(memory):
+    """``check_memory(memory)``, with a clear error when its folder cannot hold a cache.
+
+    A path to a file, or to a folder without write access, would otherwise
+    fail in joblib (making the folder, or writing the first entry deep in the
+    fit) with an ``OSError`` that does not name ``memory``.
+    """
+    try:
+        checked = check_memory(memory)
+        location = getattr(checked, "location", None)
+        if location is not None:
+            os.makedirs(location, exist_ok=True)
+            with tempfile.TemporaryFile(dir=location):
+                pass
+    except OSError as error:
+        raise ValueError(
+            f"memory={memory!r} cannot be used as a cache folder: {error}. Pass the path "
+            "of a folder you can write to (it is created if missing), a joblib.Memory, "
+            "or memory=None."
+        ) from error
+    return checked
 
 
 def _labeled_transfer_set(labeling_key, plan, labeler, head_rows, head_targets, work):
@@ -253,6 +376,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         ],
         "streaming": ["boolean"],
         "n_passes": [Interval(Integral, 1, None, closed="left")],
+        "fresh_rows": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -272,6 +396,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         n_jobs=None,
         streaming=False,
         n_passes=1,
+        fresh_rows=False,
         memory=None,
         random_state=None,
         verbose=0,
@@ -284,6 +409,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_jobs = n_jobs
         self.streaming = streaming
         self.n_passes = n_passes
+        self.fresh_rows = fresh_rows
         self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
@@ -352,7 +478,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self._check_weights(y, labeled, sample_weight)
         self._check_student_setup(weighted=sample_weight is not None)
         rng = check_random_state(self.random_state)
-        memory = check_memory(self.memory)
+        memory = checked_memory(self.memory)
         fit = _Fit(
             X=X,
             y=y,
@@ -409,6 +535,8 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         if self.streaming:
             n_student_rows = len(fit.plan) + head_rows.shape[0]
             info = f"{n_student_rows} rows x {self.n_passes} passes, streamed"
+            if self.fresh_rows:
+                info += ", fresh rows each pass"
             with self._stage("student fit", info):
                 stream_to_student(
                     lambda rows, targets, head: self._partial_fit_student(
@@ -419,6 +547,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                     head_rows,
                     head_targets,
                     n_passes=self.n_passes,
+                    plan_for_pass=self._fresh_plan_maker(fit) if self.fresh_rows else None,
                     batch_size=self.batch_size,
                     n_jobs=self.n_jobs,
                     rng=np.random.default_rng(rng.randint(np.iinfo(np.int32).max)),
@@ -576,6 +705,8 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_student_setup(self, weighted=False):
         """Raise a clear error before any work when the student cannot be trained."""
+        if self.fresh_rows:
+            self._check_fresh_rows()
         if self.streaming and not callable(getattr(self.student, "partial_fit", None)):
             raise ValueError(
                 f"streaming=True trains the student chunk by chunk with partial_fit, and "
@@ -591,6 +722,43 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 "(sklearn.set_config(enable_metadata_routing=True)) and request the weights "
                 "on its last step (set_fit_request(sample_weight=True))."
             )
+
+    def _check_fresh_rows(self):
+        """``fresh_rows=True`` needs a streamed fit and a sampler that has randomness to renew."""
+        if not self.streaming:
+            raise ValueError(
+                "fresh_rows=True draws a new transfer set for every pass of a streamed fit; "
+                "set streaming=True (with n_passes > 1), or fresh_rows=False. Without "
+                "streaming, a larger n_samples of the sampler gives more rows instead."
+            )
+        sampler = self._sampler()
+        if not has_seed(sampler):
+            raise ValueError(
+                f"fresh_rows=True draws each pass's rows with a new seed of the transfer "
+                f"sampler, but {type(sampler).__name__} has no random_state: it would make "
+                "the same rows every pass. Use a random sampler (ImageRotationSampler, "
+                "ElasticDistortionSampler, MUNGE, GaussianNoiseSampler, ...), a UnionSampler "
+                "holding one, or fresh_rows=False."
+            )
+
+    def _fresh_plan_maker(self, fit):
+        """``pass -> TransferPlan``: the plan of pass ``k >= 1``, from the sampler re-keyed for ``k``.
+
+        Pass 0 keeps ``fit.plan``, so ``n_passes=1`` gives the rows of
+        ``fresh_rows=False``. Each later pass re-plans a clone of the fitted
+        sampler whose seeds are mixed with the pass number
+        (:func:`reseeded_for_pass`): the same seed gives the same sequence of
+        transfer sets, and the teacher labels each new set as the student
+        trains (Beyer et al. 2022: a patient, consistent teacher).
+        """
+
+        def plan_for_pass(pass_index):
+            sampler = reseeded_for_pass(clone(fit.sampler, safe=False), pass_index)
+            return transfer_plan(
+                sampler, fit.frame(fit.X), self._sampler_y(fit), teacher=fit.teacher
+            )
+
+        return plan_for_pass
 
     def _student_takes_weights(self):
         """Whether the student's fit (partial_fit when streaming) can take sample_weight."""

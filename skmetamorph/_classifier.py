@@ -42,6 +42,19 @@ from .utils._tags import get_metamorph_tags
 __all__ = ["MetamorphosisClassifier"]
 
 
+class _IntNotBool(Interval):
+    """Any int but a bool (``True`` is ``1`` to ``isinstance(..., Integral)``)."""
+
+    def __init__(self):
+        super().__init__(Integral, None, None, closed="neither")
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+    def __str__(self):
+        return "an int (not a bool: True would mark the rows of class 1 as unlabeled)"
+
+
 @with_shared_docs
 class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     """Turn a teacher classifier into a student classifier through a transfer set.
@@ -112,11 +125,15 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         for semi-supervised teachers (``SelfTrainingClassifier``,
         ``LabelPropagation``, ``LabelSpreading``, or an estimator whose tag
         ``teacher.semi_supervised`` is set, see :mod:`skmetamorph.utils`),
-        else ``"labeled"``.
+        else ``"labeled"``. scikit-learn's ``LabelPropagation`` and
+        ``LabelSpreading`` take integer class labels only: with string
+        classes and unlabeled rows, encode ``y`` as integers (a clear error
+        says so), or use ``SelfTrainingClassifier``, which takes strings.
     unlabeled_marker : int, str or None, default=-1
         The value of ``y`` that marks an unlabeled row. The default follows
         scikit-learn's semi-supervised estimators; if ``-1`` is a real class
         of your data, choose another marker (or None: every row is labeled).
+        A bool is rejected (``True == 1`` would mark class 1 unlabeled).
         Semi-supervised teachers always get ``-1`` (their own convention);
         with another marker, samplers see ``y`` as class indices into
         ``classes_`` with ``-1`` for unlabeled rows.
@@ -146,6 +163,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         and the labeled rows. Every pass makes and labels the chunks again
         (the same rows, in a new order), so the teacher labels ``n_passes``
         times as many rows. Ignored otherwise.
+    %(fresh_rows)s
     %(memory)s
     %(random_state)s
     %(verbose)s
@@ -222,7 +240,8 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "teacher_data": [StrOptions({"auto", "labeled", "all"})],
         "min_soft_weight": [Interval(Real, 0, 1, closed="left")],
-        "unlabeled_marker": [Integral, str, None],
+        # A bool is an int to Python, but True == 1 would mark every row of class 1.
+        "unlabeled_marker": [_IntNotBool(), str, None],
     }
 
     def __init__(
@@ -242,6 +261,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         n_jobs=None,
         streaming=False,
         n_passes=1,
+        fresh_rows=False,
         memory=None,
         random_state=None,
         verbose=0,
@@ -255,6 +275,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             n_jobs=n_jobs,
             streaming=streaming,
             n_passes=n_passes,
+            fresh_rows=fresh_rows,
             memory=memory,
             random_state=random_state,
             verbose=verbose,

@@ -52,21 +52,29 @@ def map_chunks(func, X, batch_size, n_jobs):
     return np.concatenate([np.asarray(part) for part in parts]) if parts else None
 
 
-def _make_and_label(source, start, stop, labeler, outputs=None):
+def _make_and_label(source, start, stop, labeler, parts=None):
     """One joblib task: the rows of a range (made here, or given) and their targets.
 
-    ``outputs`` (or the plan's, for a plan made here) are the teacher's answers
-    on these rows when the sampler asked it already (see
-    :meth:`~skmetamorph.base.TransferPlan.outputs`): the labeler then uses
-    them instead of calling the teacher a second time.
+    ``parts`` (or the plan's, for a plan made here) are the teacher's answers
+    on these rows, range by range, where the sampler asked it already (see
+    :meth:`~skmetamorph.base.TransferPlan.output_parts`): the labeler then
+    uses them instead of calling the teacher a second time, and asks it only
+    about the rows without answers.
     """
     if isinstance(source, np.ndarray):
         rows = source
     else:
-        rows, outputs = source.rows(start, stop), source.outputs(start, stop)
-    if outputs is None:
+        rows, parts = source.rows(start, stop), source.output_parts(start, stop)
+    if not parts or all(outputs is None for _, _, outputs in parts):
         return rows, labeler(rows)
-    return rows, labeler(rows, outputs=outputs)
+    targets = [
+        labeler(rows[lo - start : hi - start])
+        if outputs is None
+        else labeler(rows[lo - start : hi - start], outputs=outputs)
+        for lo, hi, outputs in parts
+        if hi > lo
+    ]
+    return rows, targets[0] if len(targets) == 1 else np.concatenate(targets)
 
 
 def _task(plan, start, stop, labeler):
@@ -77,7 +85,7 @@ def _task(plan, start, stop, labeler):
     # Rows made already: send only this chunk of them (and of the teacher's
     # outputs on them, if any), not the whole array.
     return delayed(_make_and_label)(
-        plan.rows(start, stop), start, stop, labeler, plan.outputs(start, stop)
+        plan.rows(start, stop), start, stop, labeler, plan.output_parts(start, stop)
     )
 
 
@@ -107,7 +115,7 @@ def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
     if len(ranges) <= 1:
         for start, stop in ranges:
             yield (start, stop) + _make_and_label(
-                plan.rows(start, stop), start, stop, labeler, plan.outputs(start, stop)
+                plan.rows(start, stop), start, stop, labeler, plan.output_parts(start, stop)
             )
         return
     try:
@@ -202,11 +210,13 @@ def stream_to_student(
     n_jobs,
     rng,
     progress,
+    plan_for_pass=None,
 ):
     """Train a student chunk by chunk, ``n_passes`` times over the transfer set.
 
     Each pass makes and labels every chunk of ``plan`` again (a chunk's rows
-    depend only on its position, so every pass sees the same transfer set)
+    depend only on its position, so every pass sees the same transfer set;
+    with ``plan_for_pass``, pass ``k >= 1`` sees the new set that it returns)
     and calls ``step(rows, targets, head)`` on it; the chunks of the head
     rows (the labeled rows) are mixed in. The order of the chunks is shuffled
     anew each pass, so that a student trained by stochastic gradient steps
@@ -236,10 +246,15 @@ def stream_to_student(
         Shuffles the chunk order.
     progress : Progress
         Told about each chunk (its total: ``n_passes`` times all rows).
+    plan_for_pass : callable or None, default=None
+        ``plan_for_pass(k)`` returns the transfer set of pass ``k`` (from 1;
+        pass 0 uses ``plan``): fresh rows every pass. None: ``plan`` every pass.
     """
-    transfer = batch_ranges(len(plan), batch_size)
     head = batch_ranges(head_rows.shape[0], batch_size)
-    for _ in range(n_passes):
+    for pass_index in range(n_passes):
+        if pass_index > 0 and plan_for_pass is not None:
+            plan = plan_for_pass(pass_index)
+        transfer = batch_ranges(len(plan), batch_size)
         # Chunk k of the pass: a head chunk (k < len(head)) or a transfer chunk.
         order = rng.permutation(len(head) + len(transfer))
         transfer_order = [transfer[k - len(head)] for k in order if k >= len(head)]

@@ -21,6 +21,9 @@ from .utils._tags import MetamorphTags
 
 __all__ = ["FunctionTeacher"]
 
+#: Parts of numpy's messages when chunks of answers do not stack.
+_STACKING_ERRORS = ("concatenation axis", "same number of dimensions")
+
 
 class FunctionTeacher(BaseEstimator):
     """Wrap a Python callable ``f(X) -> y`` (a formula, a simulation) as a teacher.
@@ -37,9 +40,13 @@ class FunctionTeacher(BaseEstimator):
         ``func(X, **kw_args)`` with ``X`` of shape (n_rows, n_features)
         returning an array of shape (n_rows,) or (n_rows, n_outputs) when
         ``vectorized``; else ``func(row, **kw_args)`` with ``row`` of shape
-        (n_features,) returning a number (or a 1d array for several outputs).
-        For ``n_jobs`` other than 1 it must be picklable (a module-level
-        function, not a lambda, is safest).
+        (n_features,) returning a number (or a 1d array for several outputs),
+        of the same shape for every row (a ``ValueError`` names the shapes
+        otherwise). For ``n_jobs`` other than 1 it must be picklable (a
+        module-level function, not a lambda, is safest). With ``memory=``, a
+        meta-estimator's cache compares ``func`` by its code (and defaults,
+        closure and the module-level values it reads), so a function
+        redefined under the same name is not served the old one's labels.
     task : {"regression", "classification"}, default="regression"
         What ``func`` returns: numbers, or class labels. A classification
         function gives hard labels only (no ``predict_proba``).
@@ -193,14 +200,24 @@ class FunctionTeacher(BaseEstimator):
         if batch_size is None:
             # One chunk per job: no more calls than needed, all cores busy.
             batch_size = -(-X.shape[0] // effective_n_jobs(self.n_jobs))
-        y = map_chunks(self._call, X, batch_size, self.n_jobs)
+        try:
+            y = map_chunks(self._call, X, batch_size, self.n_jobs)
+        except ValueError as error:
+            # Chunks whose answers have different shapes: numpy's stacking error.
+            if not any(text in str(error) for text in _STACKING_ERRORS):
+                raise
+            raise ValueError(
+                f"The function {self._name()} returned values of different shapes for "
+                f"different chunks of rows ({error}). It must return the same shape for "
+                "every row: one value, or the same number of outputs."
+            ) from error
         return y.astype(np.float64, copy=False) if self.task == "regression" else y
 
     def _call(self, X):
         if self.vectorized:
             y = np.asarray(self.func_(X))
         else:
-            y = np.asarray([np.asarray(self.func_(row)) for row in X])
+            y = self._stack_rows([np.asarray(self.func_(row)) for row in X])
         if self.task == "regression" and y.dtype.kind not in "biuf":
             raise ValueError(
                 f"The function returned values of dtype {y.dtype}; a regression function "
@@ -212,6 +229,24 @@ class FunctionTeacher(BaseEstimator):
                 "rows; it must return one value (or one row of outputs) per row."
             )
         return y
+
+    def _name(self):
+        func = getattr(self.func, "func", self.func)  # a functools.partial's function
+        return getattr(func, "__qualname__", None) or repr(func)
+
+    def _stack_rows(self, values):
+        """The answers of a row-wise function as one array, or a clear error when ragged."""
+        shapes = {}
+        for index, value in enumerate(values):
+            shapes.setdefault(value.shape, index)
+        if len(shapes) > 1:
+            seen = ", ".join(f"{shape} (first at row {index})" for shape, index in shapes.items())
+            raise ValueError(
+                f"The row-wise function {self._name()} returned values of different "
+                f"shapes: {seen}. It must return the same shape for every row: one number, or a 1d array of "
+                "the same length (one entry per output); pad or fix the function's output."
+            )
+        return np.asarray(values)
 
     def score(self, X, y, sample_weight=None):
         """R² (regression) or accuracy (classification) of the function on ``(X, y)``.

@@ -66,7 +66,8 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     n_passes : int, default=1
         With ``streaming=True``, the number of passes over the transfer set
         and the labeled rows; each pass makes and labels the same rows again,
-        in a new order. Ignored otherwise.
+        in a new order (unless ``fresh_rows=True``). Ignored otherwise.
+    %(fresh_rows)s
     %(memory)s
     %(random_state)s
     %(verbose)s

@@ -90,8 +90,28 @@ def fit_teacher(teacher, X, y, labeled, teacher_data="auto", **fit_params):
     if teacher_data == "auto":
         teacher_data = "all" if is_semi_supervised(teacher) else "labeled"
     if teacher_data == "all":
-        return teacher.fit(X, y, **fit_params)
+        try:
+            return teacher.fit(X, y, **fit_params)
+        except ValueError as error:
+            if not _strings_with_marker(y, labeled) or "label" not in str(error).lower():
+                raise
+            raise ValueError(
+                f"The teacher {type(teacher).__name__} learns from the unlabeled rows, marked "
+                f"-1, and failed on y's string class labels beside them: {error} "
+                "scikit-learn's LabelPropagation and LabelSpreading take integer class "
+                "labels only. Encode y as integers (e.g. sklearn.preprocessing.LabelEncoder "
+                "fitted on the labeled rows, -1 on the others), use a teacher that takes "
+                "string labels (SelfTrainingClassifier), or fit it on the labeled rows "
+                "only (teacher_data='labeled')."
+            ) from error
     return teacher.fit(X[labeled], y[labeled], **_rows_of(fit_params, labeled))
+
+
+def _strings_with_marker(y, labeled):
+    """Whether ``y`` holds string class labels next to unlabeled rows (marked ``-1``)."""
+    if y is None or labeled.all() or not labeled.any() or np.asarray(y).dtype.kind not in "OUS":
+        return False
+    return any(isinstance(label, (str, bytes)) for label in np.asarray(y)[labeled].tolist())
 
 
 def _rows_of(params, mask):

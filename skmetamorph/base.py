@@ -165,6 +165,31 @@ class TransferPlan(metaclass=ABCMeta):
         """
         return None
 
+    def output_parts(self, start, stop):
+        """The teacher's outputs on rows ``start .. stop - 1``, range by range.
+
+        A plan whose rows come from several samplers
+        (:class:`~skmetamorph.samplers.UnionSampler`) may have the teacher's
+        answers on some of them only (those of an
+        :class:`~skmetamorph.samplers.AdaptiveSampler`): the labelers then
+        use the answers where there are some and ask the teacher about the
+        other rows alone, so that no row is labeled twice.
+
+        Parameters
+        ----------
+        start, stop : int
+            The range, ``0 <= start <= stop <= len(plan)``.
+
+        Returns
+        -------
+        parts : list of (int, int, dict or None)
+            ``(lo, hi, outputs)`` for consecutive ranges that cover
+            ``start .. stop - 1`` in order, ``outputs`` as :meth:`outputs`
+            returns them for ``lo .. hi - 1``. By default one range,
+            ``(start, stop, self.outputs(start, stop))``.
+        """
+        return [(start, stop, self.outputs(start, stop))]
+
 
 class ArrayPlan(TransferPlan):
     """A plan over rows that exist already (one-shot samplers, duck-typed samplers).
@@ -239,6 +264,10 @@ class SamplerPlan(TransferPlan):
     def outputs(self, start, stop):
         """The teacher's outputs on rows ``start .. stop - 1``: the sampler's ``_plan_outputs``."""
         return self.sampler._plan_outputs(self.state, start, stop)
+
+    def output_parts(self, start, stop):
+        """The teacher's outputs range by range: the sampler's ``_plan_output_parts``."""
+        return self.sampler._plan_output_parts(self.state, start, stop)
 
     def materialise(self):
         """All rows of the transfer set in one array, made block by block.
@@ -494,6 +523,14 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
         the teacher for its rows returns them here from its ``state``.
         """
         return None
+
+    def _plan_output_parts(self, state, start, stop):
+        """The teacher's outputs range by range (see :meth:`TransferPlan.output_parts`).
+
+        Read by :meth:`SamplerPlan.output_parts`; by default one range, from
+        ``_plan_outputs``. A sampler made of other samplers returns its parts'.
+        """
+        return [(start, stop, self._plan_outputs(state, start, stop))]
 
     def _make_plan(self, X, y, teacher, rng):
         # X is None only for samplers whose _validate_input accepts it (and sets

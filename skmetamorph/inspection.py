@@ -1,27 +1,33 @@
-"""Inspection: how small may a student be? The fidelity–size frontier as a display.
+"""Inspection: how small may a student be, and what does it save? Two displays.
 
 :class:`FidelitySizeDisplay` refits a student along a path of one size
 parameter (``max_leaf_nodes``, ``max_depth``, ``ccp_alpha``, ...), once
 through metamorphosis and once trained directly on the labeled rows, and
 draws test accuracy and fidelity to the teacher against the student's size.
-It follows scikit-learn's display API (``from_estimator``, ``plot(ax=...)``,
-``ax_`` and ``figure_``); matplotlib is imported only when plotting.
+:class:`CompressionDisplay` draws a
+:func:`~skmetamorph.metrics.compression_report`: the fidelity (or accuracy)
+of a teacher and its students against their prediction time. Both follow
+scikit-learn's display API (``from_estimator(s)``, ``plot(ax=...)``, ``ax_``
+and ``figure_``); matplotlib is imported only when plotting.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
+from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 
 from ._base import BaseMetamorphosis, seed_unseeded
+from ._classifier import _takes_multi_output
+from ._targets import centred_logits
 from .base import unlabeled_mask
-from .metrics import fidelity_score
+from .metrics import compression_report, fidelity_score
 
-__all__ = ["FidelitySizeDisplay"]
+__all__ = ["CompressionDisplay", "FidelitySizeDisplay"]
 
 #: Paths used when ``param_range`` is None, for the parameters that have a natural one.
 DEFAULT_RANGES = {
@@ -69,9 +75,12 @@ class FidelitySizeDisplay:
     direct_sizes : ndarray of shape (n_values,)
         Size of each student trained directly on the labeled rows.
     direct_scores : ndarray of shape (n_values,)
-        Their test scores.
+        Their test scores (accuracy for classifiers, also for a regressor
+        student of ``labels="proba"`` or ``"logit"``, read as the class of
+        its largest output; R² for regressors).
     direct_fidelity : ndarray of shape (n_values,)
-        Their agreement with the teacher on the test rows.
+        Their agreement with the teacher on the test rows (as
+        ``metamorphosis_fidelity``).
     teacher_score : float
         The teacher's test score.
     score_name : str, default="Accuracy"
@@ -238,6 +247,11 @@ class FidelitySizeDisplay:
         the size parameter changes. For each value, a clone of ``estimator``
         with ``student__<param_name>=value`` is fitted on ``X, y``, and a
         clone of its student with that value on the labeled rows of ``X, y``.
+        A regressor student of a classifier (``labels="proba"`` or
+        ``"logit"``) is trained directly on the one-hot true classes (or
+        their centred logits) and read as metamorphosis reads it, as the
+        class of its largest output: its scores are accuracies and its
+        fidelity the agreement of classes, like the metamorphosis curve's.
 
         Parameters
         ----------
@@ -302,6 +316,16 @@ class FidelitySizeDisplay:
             if estimator.random_state is not None:
                 # Seeded as metamorphosis seeds its student: the same for every value.
                 seed_unseeded(direct, check_random_state(estimator.random_state))
+            if _regresses_classes(estimator):
+                # A regressor student (labels="proba"/"logit") is read as a
+                # classifier, as metamorphosis reads it: accuracy, not R².
+                direct, y_direct = _fit_direct_regressor(
+                    direct, estimator.labels, model.classes_, X_labeled, y_labeled, X_test
+                )
+                results["d_size"].append(size(direct))
+                results["d_score"].append(accuracy_score(y_test, y_direct))
+                results["d_fid"].append(accuracy_score(teacher.predict(X_test), y_direct))
+                continue
             direct.fit(X_labeled, y_labeled)
             results["d_size"].append(size(direct))
             results["d_score"].append(direct.score(X_test, y_test))
@@ -373,9 +397,323 @@ def _fitted_teacher(estimator, X, y):
     return teacher if isinstance(teacher, FrozenEstimator) else FrozenEstimator(teacher)
 
 
+def _regresses_classes(estimator):
+    """Whether the student is a regressor of per-class targets (``labels="proba"/"logit"``)."""
+    return is_classifier(estimator) and getattr(estimator, "labels", "hard") in (
+        "proba",
+        "logit",
+    )
+
+
+def _fit_direct_regressor(student, labels, classes, X, y, X_test):
+    """``(fitted regressor, its classes on X_test)`` for a regressor student trained directly.
+
+    As metamorphosis would teach it with only the true labels: one output per
+    class of ``classes``, the one-hot true class (``labels="proba"``) or its
+    centred logits (``"logit"``), wrapped in ``MultiOutputRegressor`` when
+    the regressor fits no 2-d ``y``; a row's class is its largest output.
+    """
+    targets = (np.asarray(y)[:, np.newaxis] == np.asarray(classes)[np.newaxis, :]).astype(float)
+    if labels == "logit":
+        targets = centred_logits(targets)
+    regressor = student if _takes_multi_output(student) else MultiOutputRegressor(student)
+    regressor.fit(X, targets)
+    values = np.asarray(regressor.predict(X_test), dtype=np.float64)
+    values = values.reshape(values.shape[0], -1)
+    return regressor, np.asarray(classes)[np.argmax(values, axis=1)]
+
+
 def _labeled_rows(estimator, y):
     """Mask of the rows a directly trained student can learn from."""
     if is_classifier(estimator):
         return ~unlabeled_mask(y, estimator.unlabeled_marker)
     values = np.asarray(y, dtype=np.float64)
     return ~np.isnan(values.reshape(values.shape[0], -1)).all(axis=1)
+
+
+# ------------------------------------------------------------- what it saves
+#: Labels of the y axis, by metric and by task.
+_SCORE_NAMES = {
+    ("fidelity", False): "Fidelity to the teacher",
+    ("fidelity", True): "Fidelity to the teacher (R²)",
+    ("accuracy", False): "Accuracy",
+    ("accuracy", True): "R²",
+}
+
+
+def _check_metric(metric):
+    if metric not in ("fidelity", "accuracy"):
+        raise ValueError(f"metric must be 'fidelity' or 'accuracy'; got {metric!r}.")
+
+
+class CompressionDisplay:
+    """What the student saves, in one picture: fidelity or accuracy against prediction time.
+
+    Each model of a :func:`~skmetamorph.metrics.compression_report` is one
+    labeled point: its prediction time per 1,000 rows (from the timed batch,
+    on a log scale) across, its fidelity to the teacher or its accuracy up.
+    The teacher is a star; a good student sits to its left (faster) and not
+    much lower.
+
+    Use :meth:`from_report` or :meth:`from_estimators` to make it; all
+    parameters are stored as attributes, each array in the order of
+    ``names``.
+
+    Parameters
+    ----------
+    names : list of str
+        The models, as in the report's ``model`` field.
+    times_ms : ndarray of shape (n_models,)
+        Prediction time per 1,000 rows in milliseconds:
+        ``1e6 * latency_batch_s / batch_rows``.
+    scores : ndarray of shape (n_models,)
+        The metric of each model.
+    metric : {"fidelity", "accuracy"}, default="fidelity"
+        Which field of the report ``scores`` holds.
+    teacher_name : str, default="teacher"
+        The name of the teacher's point, drawn as a star (no star if no
+        model has this name).
+    score_name : str, default=None
+        Label of the y axis. None: ``"Fidelity to the teacher"`` or
+        ``"Accuracy"``.
+
+    Attributes
+    ----------
+    student_points_ : matplotlib PathCollection
+        The students' points.
+    teacher_point_ : matplotlib PathCollection or None
+        The teacher's star (None when no model is the teacher).
+    annotations_ : list of matplotlib Annotation
+        The name beside each point, in the order of ``names`` (empty
+        without ``annotate``).
+    ax_ : matplotlib Axes
+        Axes with the points.
+    figure_ : matplotlib Figure
+        Figure containing it.
+
+    See Also
+    --------
+    skmetamorph.metrics.compression_report : The numbers behind the points.
+    FidelitySizeDisplay : Fidelity against the size of a student, along a size path.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skmetamorph.inspection import CompressionDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> teacher = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    >>> labels = teacher.predict(X)
+    >>> students = {
+    ...     "tree": DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, labels),
+    ...     "linear": LogisticRegression(max_iter=500).fit(X, labels)}
+    >>> display = CompressionDisplay.from_estimators(teacher, students, X, n_repeats=2)
+    >>> display.names
+    ['teacher', 'tree', 'linear']
+    >>> display.ax_.get_xscale()
+    'log'
+    """
+
+    def __init__(
+        self, *, names, times_ms, scores, metric="fidelity", teacher_name="teacher",
+        score_name=None,
+    ):
+        self.names = names
+        self.times_ms = times_ms
+        self.scores = scores
+        self.metric = metric
+        self.teacher_name = teacher_name
+        self.score_name = score_name
+
+    def plot(self, ax=None, *, annotate=True, scatter_kw=None, teacher_kw=None):
+        """Draw the points.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure and axes.
+        annotate : bool, default=True
+            Whether to write each model's name beside its point.
+        scatter_kw : dict, default=None
+            Keywords passed to ``ax.scatter`` for the students' points.
+        teacher_kw : dict, default=None
+            Keywords passed to ``ax.scatter`` for the teacher's star.
+
+        Returns
+        -------
+        display : CompressionDisplay
+            The display, with ``student_points_``, ``teacher_point_``,
+            ``annotations_``, ``ax_`` and ``figure_`` set.
+        """
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib is optional
+
+        _check_metric(self.metric)
+        names = [str(name) for name in self.names]
+        times = np.asarray(self.times_ms, dtype=float)
+        scores = np.asarray(self.scores, dtype=float)
+        if not len(names) == len(times) == len(scores):
+            raise ValueError(
+                f"names, times_ms and scores must have one value per model; got "
+                f"{len(names)}, {len(times)} and {len(scores)}."
+            )
+        if ax is None:
+            _, ax = plt.subplots()
+        is_teacher = np.array([name == self.teacher_name for name in names], dtype=bool)
+        self.student_points_ = ax.scatter(
+            times[~is_teacher], scores[~is_teacher],
+            **{"marker": "o", "s": 50, "color": "C0", "label": "students", **(scatter_kw or {})},
+        )
+        self.teacher_point_ = None
+        if is_teacher.any():
+            self.teacher_point_ = ax.scatter(
+                times[is_teacher], scores[is_teacher],
+                **{"marker": "*", "s": 250, "color": "C3", "label": self.teacher_name,
+                   **(teacher_kw or {})},
+            )
+        self.annotations_ = []
+        if annotate:
+            for name, x, y in zip(names, times, scores):
+                self.annotations_.append(
+                    ax.annotate(name, (x, y), xytext=(6, 6), textcoords="offset points")
+                )
+        ax.set_xscale("log")
+        ax.margins(0.15)  # room for the names beside the outermost points
+        ax.set_xlabel("Prediction time per 1,000 rows (ms, log scale)")
+        ax.set_ylabel(self.score_name or _SCORE_NAMES[self.metric, False])
+        ax.legend(loc="lower right")
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_report(
+        cls, report, *, metric="fidelity", ax=None, score_name=None, annotate=True,
+        scatter_kw=None, teacher_kw=None,
+    ):
+        """Draw a report of :func:`~skmetamorph.metrics.compression_report`.
+
+        Parameters
+        ----------
+        report : list of dict or pandas DataFrame
+            The records of :func:`~skmetamorph.metrics.compression_report`
+            (or the table made from them); the record whose ``model`` is
+            ``"teacher"`` is drawn as a star.
+        metric : {"fidelity", "accuracy"}, default="fidelity"
+            The field drawn up the y axis; ``"accuracy"`` needs a report made
+            with ``y``.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure and axes.
+        score_name : str, default=None
+            Label of the y axis. None: ``"Fidelity to the teacher"`` or
+            ``"Accuracy"`` (set ``"R²"`` for regressors).
+        annotate : bool, default=True
+            Whether to write each model's name beside its point.
+        scatter_kw : dict, default=None
+            Keywords passed to ``ax.scatter`` for the students' points.
+        teacher_kw : dict, default=None
+            Keywords passed to ``ax.scatter`` for the teacher's star.
+
+        Returns
+        -------
+        display : CompressionDisplay
+            The display, plotted.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_report")
+        _check_metric(metric)
+        if hasattr(report, "to_dict"):  # the DataFrame made from the records
+            report = report.to_dict("records")
+        report = list(report)
+        needed = {"model", "latency_batch_s", "batch_rows", metric}
+        if not report or not all(isinstance(r, dict) and needed <= r.keys() for r in report):
+            raise ValueError(
+                "report must be the non-empty list of records of compression_report (or a "
+                f"DataFrame of them), each with the fields {sorted(needed)}."
+            )
+        scores = [record[metric] for record in report]
+        if any(score is None or np.isnan(score) for score in scores):
+            raise ValueError(
+                f"The report has no {metric} for every model: "
+                + (
+                    "make it with the true targets, compression_report(..., y=y), or use "
+                    "metric='fidelity'."
+                    if metric == "accuracy" else "it is not a report of compression_report."
+                )
+            )
+        display = cls(
+            names=[str(record["model"]) for record in report],
+            times_ms=np.array(
+                [1e6 * record["latency_batch_s"] / record["batch_rows"] for record in report]
+            ),
+            scores=np.asarray(scores, dtype=float),
+            metric=metric,
+            score_name=score_name,
+        )
+        return display.plot(
+            ax=ax, annotate=annotate, scatter_kw=scatter_kw, teacher_kw=teacher_kw
+        )
+
+    @classmethod
+    def from_estimators(
+        cls, teacher, students, X, y=None, *, metric="fidelity", batch_size=None, n_repeats=5,
+        ax=None, score_name=None, annotate=True, scatter_kw=None, teacher_kw=None,
+    ):
+        """Measure a teacher and its students with ``compression_report``, and draw them.
+
+        Parameters
+        ----------
+        teacher : fitted estimator or None
+            The reference model (None: the ``teacher_`` of a single fitted
+            metamorphosis estimator given as ``students``); see
+            :func:`~skmetamorph.metrics.compression_report`.
+        students : fitted estimator or dict of str to fitted estimator
+            One student, or several by name.
+        X : array-like of shape (n_samples, n_features)
+            Rows to time and compare on.
+        y : array-like of shape (n_samples,), default=None
+            True targets of ``X``; needed for ``metric="accuracy"``.
+        metric : {"fidelity", "accuracy"}, default="fidelity"
+            What the y axis shows.
+        batch_size : int >= 1, default=None
+            Rows of the timed batch (None: all rows of ``X``).
+        n_repeats : int >= 1, default=5
+            Timed calls per measurement; the fastest counts.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure and axes.
+        score_name : str, default=None
+            Label of the y axis. None: by metric, with ``"R²"`` for a
+            regressor teacher.
+        annotate : bool, default=True
+            Whether to write each model's name beside its point.
+        scatter_kw : dict, default=None
+            Keywords passed to ``ax.scatter`` for the students' points.
+        teacher_kw : dict, default=None
+            Keywords passed to ``ax.scatter`` for the teacher's star.
+
+        Returns
+        -------
+        display : CompressionDisplay
+            The display, plotted.
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_estimators")
+        _check_metric(metric)
+        if metric == "accuracy" and y is None:
+            raise ValueError(
+                "metric='accuracy' needs the true targets y of X; without them use "
+                "metric='fidelity'."
+            )
+        report = compression_report(
+            teacher, students, X, y, batch_size=batch_size, n_repeats=n_repeats,
+            serialized_size=False,  # not drawn: no need to pickle every model
+        )
+        if score_name is None:
+            regression = is_regressor(teacher if teacher is not None else students)
+            score_name = _SCORE_NAMES[metric, regression]
+        return cls.from_report(
+            report, metric=metric, ax=ax, score_name=score_name, annotate=annotate,
+            scatter_kw=scatter_kw, teacher_kw=teacher_kw,
+        )

@@ -401,7 +401,9 @@ class PRIM(ClassifierMixin, BaseEstimator):
             Their outputs, in the form given to ``fit`` (read through
             ``threshold`` the same way).
         box : int, default=0
-            Whose trajectory.
+            Whose trajectory: in ``[-n, n - 1]`` for the ``n`` boxes found
+            (negative counts from the end, as in :meth:`select`); another
+            index raises an ``IndexError`` that gives the range.
 
         Returns
         -------
@@ -423,6 +425,15 @@ class PRIM(ClassifierMixin, BaseEstimator):
         0.9
         """
         check_is_fitted(self)
+        n_boxes = len(self.trajectories_)
+        if not isinstance(box, Integral) or isinstance(box, bool):
+            raise TypeError(f"box must be an integer box index; got {box!r}.")
+        if not -n_boxes <= box < n_boxes:
+            raise IndexError(
+                f"box={box} is out of range: {n_boxes} box(es) were found, so box must be "
+                f"in [{-n_boxes}, {n_boxes - 1}]."
+            )
+        box = int(box) % n_boxes
         X = validate_data(self, X, dtype=np.float64, reset=False)
         interest = self.interest(y)
         if interest.shape[0] != X.shape[0]:
@@ -564,10 +575,22 @@ def _quantile(s, q):
     if q > 0.5:
         below = (s < s[hi]).sum(axis=0)  # first index with a value >= s[hi]
         lo = np.minimum(lo, np.maximum(below - 1, 0))
-        return (s[lo, cols] + s[hi]) / 2
+        return _midpoint(s[lo, cols], s[hi])
     upto = (s <= s[lo]).sum(axis=0)  # first index with a value > s[lo]
     hi = np.maximum(hi, np.minimum(upto, m - 1))
-    return (s[lo] + s[hi, cols]) / 2
+    return _midpoint(s[lo], s[hi, cols])
+
+
+def _midpoint(a, b):
+    """``(a + b) / 2`` elementwise, without overflow for values near the float limit.
+
+    ``a + b`` may exceed the largest float (``1.7e308 + 1.7e308``): there
+    ``a / 2 + b / 2`` is taken, which stays between ``a`` and ``b``. Elsewhere
+    the plain mean is kept (halving first would round away tiny values).
+    """
+    with np.errstate(over="ignore"):
+        mean = (a + b) / 2
+    return np.where(np.isfinite(mean), mean, a / 2 + b / 2)
 
 
 def _objective(kind, mean_old, n_old, sum_new, n_new):

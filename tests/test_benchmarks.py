@@ -79,3 +79,40 @@ def test_generators_benchmark_quick_mode(tmp_path):
     summary = {(s["group"], s["student"], s["generator"]): s for s in result["summary"]}
     assert summary["all", "dt", "munge"]["fidelity"] > summary["all", "dt", "direct"]["fidelity"]
     assert (tmp_path / "generators_quick.png").stat().st_size > 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SKMETAMORPH_MNIST_DIR"), reason="SKMETAMORPH_MNIST_DIR is not set"
+)
+def test_distill_benchmark_quick_mode(tmp_path):
+    pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+    pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_distill.py"), "--quick",
+         "--results-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "| 2x800 distilled, fresh rows |" in completed.stdout
+    result = json.loads((tmp_path / "distill_quick.json").read_text())
+    assert "bench_distill.py --quick" in result["environment"]["command"]
+    summary = {row["name"]: row for row in result["summary"]}
+    config = result["config"]
+    teachers = [row for row in result["runs"] if row["family"] == "teacher"]
+    assert len(teachers) == config["n_teachers"]
+    n_test = config["n_test"]
+    for row in result["runs"]:
+        assert 0 <= row["errors"] <= n_test
+        assert row["accuracy"] == pytest.approx(1 - row["errors"] / n_test)
+    # The parameter counts are the nets' own: the tiny CNN is under a tenth of the teacher.
+    assert summary["tiny CNN alone"]["n_parameters"] == 10314
+    assert summary["teacher 0"]["n_parameters"] == 105866
+    assert summary["2x800 alone"]["n_parameters"] == 1276810
+    # Distilled students are scored against the teacher they learned from.
+    assert summary["2x800 distilled, fresh rows"]["fidelity_mean"] > 0.5
+    report = result["compression"][0]
+    assert [r["model"] for r in report][0] == "teacher"
+    tiny = next(r for r in report if r["model"] == "tiny CNN distilled")
+    assert tiny["n_parameters"] == 10314 and tiny["speedup"] > 1
+    assert {goal["goal"] for goal in result["goals"]}
+    assert (tmp_path / "distill_quick.png").stat().st_size > 0

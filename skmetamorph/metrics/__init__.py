@@ -2,9 +2,11 @@
 
 Fidelity is the first quality measure of rule extraction and surrogate models:
 accuracy tells how well the student fits the world, fidelity how well it fits
-the teacher it was made from.
+the teacher it was made from; :func:`compression_report` tells what a
+student saves over its teacher in size and prediction time.
 """
 
+from ._compression import compression_report
 from ._fidelity import fidelity_score, fidelity_scorer
 from ._reports import (
     fidelity_report,
@@ -22,6 +24,7 @@ from ._scenario import (
 
 __all__ = [
     "box_consistency",
+    "compression_report",
     "coverage_score",
     "density_score",
     "pr_auc_score",

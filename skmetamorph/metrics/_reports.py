@@ -96,8 +96,52 @@ def _check_classifiers(teacher, student, what):
         )
 
 
+def _check_fitted(estimator, role):
+    """Raise ``NotFittedError``, naming the role, if ``estimator`` lacks ``classes_`` and a fit.
+
+    Asked only when ``classes_`` is missing: a duck-typed classifier with a
+    ``classes_`` property (and no fitted attributes) counts as fitted.
+    """
+    if getattr(estimator, "classes_", None) is None and hasattr(estimator, "fit"):
+        check_is_fitted(
+            estimator,
+            msg=(
+                f"The {role} %(name)s is not fitted yet: fit it (or pass a fitted "
+                f"{role}) before comparing the student with its teacher."
+            ),
+        )
+
+
+def _check_same_classes(teacher_classes, student_classes):
+    """Raise if the student knows classes the teacher does not (strings vs ints included)."""
+    known = set(np.asarray(teacher_classes).tolist())
+    unknown = [c for c in np.asarray(student_classes).tolist() if c not in known]
+    if unknown:
+        raise ValueError(
+            f"The student predicts classes {unknown} that the teacher "
+            f"(classes {np.asarray(teacher_classes).tolist()}) does not know: teacher and "
+            "student must be fitted on the same classes."
+        )
+
+
+def _check_finite_proba(proba, role, estimator):
+    """Raise on NaN or infinite probabilities: no divergence is defined on those rows."""
+    bad = ~np.isfinite(proba).all(axis=1)
+    if bad.any():
+        raise ValueError(
+            f"The {role} {type(estimator).__name__} returned NaN or infinite probabilities "
+            f"on {int(bad.sum())} of {bad.size} rows of X (first: row "
+            f"{int(np.flatnonzero(bad)[0])}); soft fidelity is undefined there. Fix the "
+            f"{role}, or leave those rows out of X."
+        )
+
+
 def _probabilities(teacher, student, X):
-    """``(P_teacher, P_student)``, both with columns in the teacher's ``classes_`` order."""
+    """``(P_teacher, P_student)``, both with columns in the teacher's ``classes_`` order.
+
+    NaN or infinite probabilities on either side raise a ``ValueError``: a
+    divergence that skipped or propagated them would be a wrong number.
+    """
     _check_classifiers(teacher, student, "Soft fidelity")
     for role, estimator in (("teacher", teacher), ("student", student)):
         if not hasattr(estimator, "predict_proba"):
@@ -106,6 +150,7 @@ def _probabilities(teacher, student, X):
                 f"{type(estimator).__name__} has no predict_proba. Use fidelity_score "
                 "(agreement of the predicted classes) instead."
             )
+        _check_fitted(estimator, role)
         if getattr(estimator, "classes_", None) is None:
             raise ValueError(
                 f"Soft fidelity needs the {role}'s classes_ to align the probability "
@@ -113,19 +158,32 @@ def _probabilities(teacher, student, X):
             )
     teacher_classes = np.asarray(teacher.classes_)
     student_classes = np.asarray(student.classes_)
-    unknown = np.setdiff1d(student_classes, teacher_classes)
-    if unknown.size:
-        raise ValueError(
-            f"The student predicts classes {unknown.tolist()} that the teacher "
-            f"(classes {teacher_classes.tolist()}) does not know: teacher and student must "
-            "be fitted on the same classes."
-        )
+    _check_same_classes(teacher_classes, student_classes)
     p_teacher = np.asarray(teacher.predict_proba(X), dtype=np.float64)
+    _check_finite_proba(p_teacher, "teacher", teacher)
+    p_student = np.asarray(student.predict_proba(X), dtype=np.float64)
+    _check_finite_proba(p_student, "student", student)
     # A class the student never saw has probability 0 under it.
-    p_student = align_proba(
-        np.asarray(student.predict_proba(X), dtype=np.float64), student_classes, teacher_classes
-    )
+    p_student = align_proba(p_student, student_classes, teacher_classes)
     return p_teacher, p_student
+
+
+def _check_weights(sample_weight, n_rows):
+    """Validated row weights (None stays None): non-negative, with a positive sum."""
+    if sample_weight is None:
+        return None
+    weights = _check_sample_weight(sample_weight, np.empty((n_rows, 0)))
+    if (weights < 0).any():
+        raise ValueError(
+            f"sample_weight must be non-negative; got {int((weights < 0).sum())} negative "
+            "weight(s). Give each row a weight >= 0."
+        )
+    if not weights.sum() > 0:
+        raise ValueError(
+            "sample_weight sums to 0: the weighted mean is undefined. Give at least one "
+            "row a positive weight."
+        )
+    return weights
 
 
 def _row_divergence(p_teacher, p_student, metric, eps):
@@ -183,12 +241,23 @@ def probability_divergence(
         ``27.6 p`` nats at the default) instead of infinity. Classes the
         teacher rules out cost nothing.
     sample_weight : array-like of shape (n_samples,), default=None
-        Row weights of the mean.
+        Row weights of the mean: non-negative, with a positive sum.
 
     Returns
     -------
     divergence : float
         The weighted mean over the rows.
+
+    Raises
+    ------
+    ValueError
+        If the teacher or the student returns NaN or infinite probabilities
+        on any row of ``X`` (the divergence is undefined there: neither
+        metric skips such rows nor returns NaN), if the student knows classes
+        the teacher does not, or if ``sample_weight`` has a negative weight
+        or sums to 0.
+    sklearn.exceptions.NotFittedError
+        If the teacher or the student is not fitted.
 
     See Also
     --------
@@ -213,8 +282,7 @@ def probability_divergence(
     teacher, student, X = _resolve(teacher, student, X)
     p_teacher, p_student = _probabilities(teacher, student, X)
     rows = _row_divergence(p_teacher, p_student, metric, eps)
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, rows)
+    sample_weight = _check_weights(sample_weight, rows.shape[0])
     return float(np.average(rows, weights=sample_weight))
 
 
@@ -238,11 +306,14 @@ def per_class_fidelity(teacher, student=None, X=None, *, sample_weight=None):
         :class:`~skmetamorph.MetamorphosisClassifier` with ``student=None``
         stands for its ``teacher_`` and ``student_``.
     student : fitted classifier, default=None
-        The student.
+        The student, with classes among the teacher's (its ``classes_``, else
+        the classes it predicts on ``X``): a student of other classes, or of
+        strings where the teacher has numbers, is a ``ValueError``, as in
+        :func:`probability_divergence`.
     X : array-like of shape (n_samples, n_features)
         Rows to compare on (required).
     sample_weight : array-like of shape (n_samples,), default=None
-        Row weights.
+        Row weights: non-negative, with a positive sum.
 
     Returns
     -------
@@ -268,10 +339,19 @@ def per_class_fidelity(teacher, student=None, X=None, *, sample_weight=None):
     teacher, student, X = _resolve(teacher, student, X)
     _check_classifiers(teacher, student, "Per-class fidelity")
     y_teacher = np.asarray(teacher.predict(X))
-    agree = np.asarray(student.predict(X)) == y_teacher
-    weights = _check_sample_weight(sample_weight, y_teacher)
+    y_student = np.asarray(student.predict(X))
     teacher_classes = getattr(teacher, "classes_", None)
     classes = np.unique(y_teacher) if teacher_classes is None else np.asarray(teacher_classes)
+    # A student of other classes (or strings against ints) would agree nowhere:
+    # the same error as probability_divergence, not a row of zeros.
+    student_classes = getattr(student, "classes_", None)
+    _check_same_classes(
+        classes, np.unique(y_student) if student_classes is None else student_classes
+    )
+    agree = y_student == y_teacher
+    weights = _check_weights(sample_weight, y_teacher.shape[0])
+    if weights is None:
+        weights = np.ones(y_teacher.shape[0])
     support = np.array([weights[y_teacher == c].sum() for c in classes], dtype=np.float64)
     agreed = np.array([weights[(y_teacher == c) & agree].sum() for c in classes])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -311,7 +391,8 @@ def fidelity_report(
 
     - ``fidelity``: the agreement of :func:`fidelity_score` (R² for regressors);
     - for classifiers with ``predict_proba`` on both sides,
-      ``total_variation`` and ``kl`` (:func:`probability_divergence`);
+      ``total_variation`` and ``kl`` (:func:`probability_divergence`; NaN
+      or infinite probabilities on any row raise a ``ValueError``, as there);
 
     each with a percentile bootstrap interval over the rows, and, for
     classifiers, :func:`per_class_fidelity` on the data.

@@ -56,7 +56,9 @@ class AdaptiveSampler(BaseTransferSampler):
     :class:`~skmetamorph.MetamorphosisRegressor` the teacher is not asked
     twice: **the teacher labels at most** ``budget`` **rows in the whole
     fit** (besides the labeled rows that join the student with soft labels,
-    ``include_labeled=True`` and ``labels="soft"``). That is what a slow
+    ``include_labeled=True`` and ``labels="soft"``), also as a part of a
+    :class:`UnionSampler`, which hands its parts' answers on (the teacher
+    then labels only the other parts' rows). That is what a slow
     teacher (a simulation wrapped in :class:`~skmetamorph.FunctionTeacher`,
     a large model) needs.
 

@@ -21,6 +21,12 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
     bounding box) gives a student both a faithful picture of the teacher near
     the data and coverage of the rest of the input space.
 
+    The teacher's answers that a sampler got while choosing its rows (an
+    :class:`AdaptiveSampler`'s rounds) travel with the union's rows
+    (:meth:`~skmetamorph.base.TransferPlan.output_parts`): the
+    meta-estimators label only the other samplers' rows, so the adaptive
+    sampler's budget holds inside a union.
+
     Samplers are given as ``(name, sampler)`` pairs, as the steps of a
     :class:`~sklearn.pipeline.Pipeline` or the transformers of a
     :class:`~sklearn.pipeline.FeatureUnion`, so that their parameters can be set
@@ -180,6 +186,35 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
             if lo < hi:
                 parts.append(plan.rows(int(lo), int(hi)))
         return np.concatenate(parts, axis=0)  # never empty: start < stop
+
+    def _plan_output_parts(self, state, start, stop):
+        # The teacher's answers that a sampler got while choosing its rows
+        # (AdaptiveSampler's rounds) travel with the union's rows, so that
+        # they are not labeled again and the sampler's budget holds.
+        parts = []
+        for plan, offset in zip(state["plans"], state["offsets"][:-1]):
+            lo, hi = max(start - offset, 0), min(stop - offset, len(plan))
+            if lo >= hi:
+                continue
+            for part_lo, part_hi, outputs in plan.output_parts(int(lo), int(hi)):
+                if outputs is None and parts and parts[-1][2] is None:
+                    parts[-1] = (parts[-1][0], int(part_hi + offset), None)  # merge unasked
+                else:
+                    parts.append((int(part_lo + offset), int(part_hi + offset), outputs))
+        return parts or [(start, stop, None)]
+
+    def _plan_outputs(self, state, start, stop):
+        # The answers on the whole range, when every row of it has them.
+        parts = self._plan_output_parts(state, start, stop)
+        if any(outputs is None for _, _, outputs in parts):
+            return None
+        methods = set.intersection(*(set(outputs) for _, _, outputs in parts))
+        if not methods:
+            return None
+        return {
+            method: np.concatenate([outputs[method] for _, _, outputs in parts])
+            for method in sorted(methods)
+        }
 
     def _fitted(self, rng):
         """Seeded copies of the active samplers (also kept in ``samplers_``)."""

@@ -56,6 +56,23 @@ def _value_range(X, mode, cval):
     return np.asarray(low, dtype=X.dtype), np.asarray(high, dtype=X.dtype)
 
 
+def _check_cval(cval, dtype):
+    """A ValueError naming ``cval`` unless it is finite in the images' ``dtype``.
+
+    NaN or an infinite fill would make every moved row non-finite (and the
+    later error would blame an overflow); a huge one such as ``1e300`` becomes
+    ``inf`` in float32.
+    """
+    with np.errstate(over="ignore"):
+        finite = bool(np.isfinite(np.asarray(cval, dtype=dtype)))
+    if not finite:
+        raise ValueError(
+            f"cval must be a finite number that X's dtype {np.dtype(dtype)} can hold "
+            f"(|cval| <= {np.finfo(dtype).max:.4g}); got {cval!r}. Pass a finite fill "
+            "value such as 0.0 (the background of MNIST-like images)."
+        )
+
+
 def _as_images(rows, shape):
     return rows.reshape(rows.shape[0], *shape)
 
@@ -130,6 +147,7 @@ class _RandomImageSampler(ChunkedTransferSampler):
 
     def _fit_rows(self, X, y, teacher, rng):
         shape = _resolve_image_shape(self.image_shape, X.shape[1])
+        _check_cval(self.cval, X.dtype)
         low, high = _value_range(X, self.mode, self.cval)
         state = {
             "X": X,
@@ -193,7 +211,9 @@ class ImageShiftSampler(ChunkedTransferSampler):
         Value of the pixels moved in from outside the image: ``cval``, or
         that of the nearest edge pixel.
     cval : float, default=0.0
-        The fill value for ``mode="constant"`` (MNIST's background is 0).
+        The fill value for ``mode="constant"`` (MNIST's background is 0). It
+        must be finite in ``X``'s dtype: NaN, ``inf`` or ``1e300`` on float32
+        images raise a ValueError naming ``cval`` at fit, whatever ``mode``.
     random_state : int, RandomState instance or None, default=None
         Seed of the (image, shift) draws when ``n_samples`` is given; unused
         otherwise.
@@ -297,6 +317,7 @@ class ImageShiftSampler(ChunkedTransferSampler):
 
     def _fit_rows(self, X, y, teacher, rng):
         shape = _resolve_image_shape(self.image_shape, X.shape[1])
+        _check_cval(self.cval, X.dtype)
         shifts = self._shift_list(shape)
         n_pairs = X.shape[0] * shifts.shape[0]
         if self.n_samples is None:
@@ -374,7 +395,13 @@ class ImageRotationSampler(_RandomImageSampler):
         Largest rotation, in degrees (0 to 180). ``0`` (with no shift or
         scaling) returns exact copies of the images.
     max_shift : float, default=0.0
-        Largest shift along each axis, in pixels (fractions allowed).
+        Largest shift along each axis, in pixels (fractions allowed). Any
+        finite value works: a shift longer than the image moves it out of
+        the frame (``mode="constant"``: every pixel ``cval``), and shifts of
+        more than about a million image sizes are shortened to that, keeping
+        their direction (the image is out of the frame either way), so that
+        huge values such as ``1e300`` work on float32 images too instead of
+        overflowing.
     max_scale : float, default=0.0
         Largest relative change of size, below 1: ``0.1`` scales each image
         by a factor between 0.9 and 1.1.
@@ -382,7 +409,9 @@ class ImageRotationSampler(_RandomImageSampler):
         Value of the pixels that come from outside the image: ``cval``, or
         that of the nearest edge pixel.
     cval : float, default=0.0
-        The fill value for ``mode="constant"`` (MNIST's background is 0).
+        The fill value for ``mode="constant"`` (MNIST's background is 0). It
+        must be finite in ``X``'s dtype: NaN, ``inf`` or ``1e300`` on float32
+        images raise a ValueError naming ``cval`` at fit, whatever ``mode``.
     random_state : int, RandomState instance or None, default=None
         Seed of the image draws and the maps.
 
@@ -456,6 +485,10 @@ class ImageRotationSampler(_RandomImageSampler):
         angle = np.deg2rad(self.max_angle) * spread[:, 0]
         scale = 1.0 + self.max_scale * spread[:, 1]
         ty, tx = self.max_shift * spread[:, 2], self.max_shift * spread[:, 3]
+        # A shift of a million image sizes already moves the image out of the
+        # frame: longer ones are shortened to that (direction kept), so that
+        # the grids stay finite in float32 (1e300 would become inf, then NaN).
+        _shorten_far_shifts(ty, tx, H, W)
         # Per-row numbers in float64, the (n, H, W) grids in the rows' dtype.
         c = (np.cos(angle) / scale).astype(dtype)[:, None, None]
         s = (np.sin(angle) / scale).astype(dtype)[:, None, None]
@@ -467,6 +500,24 @@ class ImageRotationSampler(_RandomImageSampler):
         src_y = dy * c + dx * s + cy
         src_x = dx * c - dy * s + cx
         return src_y, src_x
+
+
+def _shorten_far_shifts(ty, tx, H, W):
+    """Shorten the shifts ``(ty, tx)`` beyond ``2**20 (H + W + 2)`` pixels to that, in place.
+
+    Any shift beyond ``1.5 (H + W) + 4`` pixels leaves no pixel of the image in
+    the frame, whatever the rotation and scaling (``mode="constant"``: every
+    pixel is ``cval``); a shift that long is far shorter than the float32 limit
+    even after the scaling's ``1 / (1 - max_scale)``. Unchanged rows keep the
+    exact arithmetic of shorter shifts.
+    """
+    reach = 2.0**20 * (H + W + 2)
+    longest = np.maximum(np.abs(ty), np.abs(tx))  # max, not hypot: no overflow near 1e308
+    far = longest > reach
+    if far.any():
+        shrink = reach / longest[far]
+        ty[far] *= shrink
+        tx[far] *= shrink
 
 
 # --------------------------------------------------------------------- elastic
@@ -505,7 +556,9 @@ class ElasticDistortionSampler(_RandomImageSampler):
         Value of the pixels that come from outside the image: ``cval``, or
         that of the nearest edge pixel.
     cval : float, default=0.0
-        The fill value for ``mode="constant"`` (MNIST's background is 0).
+        The fill value for ``mode="constant"`` (MNIST's background is 0). It
+        must be finite in ``X``'s dtype: NaN, ``inf`` or ``1e300`` on float32
+        images raise a ValueError naming ``cval`` at fit, whatever ``mode``.
     random_state : int, RandomState instance or None, default=None
         Seed of the image draws and the fields.
 

@@ -452,10 +452,11 @@ class TorchClassifier(NeuralNetClassifier):
         targets = self._encode_targets(
             X, y, classes, hard_targets, temperature, alpha, reset=first
         )
-        if not self.initialized_:
-            with self._random_context():
+        with self._random_context(resume=not first and self.initialized_):
+            if not self.initialized_:
                 self.initialize()
-        return skorch.NeuralNet.partial_fit(self, X, targets, **fit_params)
+            skorch.NeuralNet.partial_fit(self, X, targets, **fit_params)
+        return self
 
     def _train(self, X, targets, **fit_params):
         """Train an initialized net on encoded targets: skorch's ``partial_fit``, less its init.
@@ -742,7 +743,16 @@ class TorchClassifier(NeuralNetClassifier):
         )
 
     @contextlib.contextmanager
-    def _random_context(self):
+    def _random_context(self, resume=False):
+        """Torch's random state seeded from ``random_state``, torch's global state untouched.
+
+        A series of ``partial_fit`` calls (a streamed fit) is one random
+        stream: the first call starts it from the seed, and each later call
+        (``resume=True``) goes on from where the previous one left it (the
+        CPU generator's state is kept in ``_torch_rng_state``), so that the
+        shuffles and dropout masks of a streamed fit are as reproducible as
+        those of ``fit``, without every chunk repeating the same draws.
+        """
         if self.random_state is None:
             yield
             return
@@ -755,8 +765,13 @@ class TorchClassifier(NeuralNetClassifier):
             index = torch.device(self.device).index
             devices = [torch.cuda.current_device() if index is None else index]
         with torch.random.fork_rng(devices=devices), self._deterministic_cudnn(bool(devices)):
-            torch.manual_seed(seed)
+            saved = getattr(self, "_torch_rng_state", None)
+            if resume and saved is not None:
+                torch.set_rng_state(saved)
+            else:
+                torch.manual_seed(seed)
             yield
+            self._torch_rng_state = torch.get_rng_state()
 
     @staticmethod
     @contextlib.contextmanager

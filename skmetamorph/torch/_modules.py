@@ -8,7 +8,7 @@ data it is fitted on.
 import numpy as np
 from torch import nn
 
-from ._augment import RandomAffine
+from ._augment import RandomAffine, _check_image_shape
 
 
 class SmallCNN(nn.Module):
@@ -23,8 +23,9 @@ class SmallCNN(nn.Module):
     Parameters
     ----------
     image_shape : tuple of (int, int), default=None
-        Height and width. ``None``: a square image of ``n_features`` pixels,
-        else 28x28.
+        Height and width, positive ints (``(8.5, 8)`` raises a ValueError
+        rather than being truncated). ``None``: a square image of
+        ``n_features`` pixels, else 28x28.
     n_classes : int, default=10
         Number of outputs. :class:`TorchClassifier` fills it from the data
         unless you set ``module__n_classes``.
@@ -74,7 +75,8 @@ class SmallCNN(nn.Module):
                     "pass image_shape=(height, width)."
                 )
             image_shape = (side, side)
-        height, width = (int(size) for size in image_shape)
+        # Whole positive sizes only: (8.5, 8) is refused, not truncated to (8, 8).
+        height, width = _check_image_shape(image_shape)
         if n_features is not None and height * width != n_features:
             raise ValueError(
                 f"image_shape={tuple(image_shape)} has {height * width} pixels but rows "
