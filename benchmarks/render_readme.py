@@ -849,6 +849,8 @@ def distill_section(d):
             "" if row["fidelity_mean"] is None else f"{row['fidelity_mean']:.4f}",
             "" if ref is None else str(ref),
         ])
+    timing = (f"{d['total_seconds'] / 60:.0f} min" if not d.get("reused_runs") else
+              "the fit time of every model in the JSON and in `distill.log`")
     teacher_text = (
         f"{config['n_teachers']} CNN teachers (`SmallCNN`, 105,866 parameters, random image "
         f"moves while training, {config['teacher_epochs']} epochs each)"
@@ -856,7 +858,7 @@ def distill_section(d):
     parts = [
         "### Neural distillation that pays: MNIST networks alone and distilled",
         f"All 60,000 training images, the 10,000 test images, {seeds} seeds "
-        f"(`python benchmarks/bench_distill.py`, {d['total_seconds'] / 60:.0f} min on "
+        f"(`python benchmarks/bench_distill.py`, {timing} on "
         f"{machine['cpu_count']} CPU cores). Per seed: {teacher_text}; every student trained "
         f"with Adam for {config['student_epochs']} passes over 60,000 rows, with the same seed "
         "alone or distilled. Distilled students learn the best teacher's soft labels at "
