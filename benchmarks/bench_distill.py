@@ -275,10 +275,6 @@ def run_seed(seed, data, config, steps, with_grid):
     return run, best, models
 
 
-#: The models refitted by ``--reuse-runs``, with the errors of the run beside theirs.
-earlier_refits = []
-
-
 def refit_for_compression(path, data, config, steps):
     """Rows of an earlier run, and seed 0's models refitted for the compression report.
 
@@ -306,7 +302,6 @@ def refit_for_compression(path, data, config, steps):
                              net("tiny", 0, config), fresh=True)
     for row in run.rows:
         row["errors_in_the_run"] = seed_rows[row["name"]]["errors"]
-    earlier_refits.extend(run.rows)
     students = {"2x800 alone": mlp, "2x800 distilled": mlp_fresh.student_,
                 "tiny CNN alone": tiny, "tiny CNN distilled": tiny_fresh.student_}
     return rows, [(run, best, students)]
@@ -582,7 +577,8 @@ def main(argv=None):
         {"mode": mode, "config": config, "moves": MOVES, "tiny_cnn": TINY_CNN, "hinton": HINTON,
          "total_seconds": total.seconds, "summary": summary, "comparisons": comparisons,
          "goals": measured, "compression": reports, "runs": rows,
-         "refits": earlier_refits, "reused_runs": args.reuse_runs},
+         "refits": [row for run, _, _ in fitted for row in run.rows] if args.reuse_runs
+         else [], "reused_runs": args.reuse_runs},
         results_dir=args.results_dir,
     )
     plot(summary, reports[0] if reports else None, Path(args.results_dir) / f"{stem}.png",

@@ -477,6 +477,8 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         teacher_params, sample_weight = self._route_metadata(fit_params, X)
         self._check_weights(y, labeled, sample_weight)
         self._check_student_setup(weighted=sample_weight is not None)
+        if self.fresh_rows:
+            self._check_fresh_rows()
         rng = check_random_state(self.random_state)
         memory = checked_memory(self.memory)
         fit = _Fit(
@@ -705,8 +707,6 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_student_setup(self, weighted=False):
         """Raise a clear error before any work when the student cannot be trained."""
-        if self.fresh_rows:
-            self._check_fresh_rows()
         if self.streaming and not callable(getattr(self.student, "partial_fit", None)):
             raise ValueError(
                 f"streaming=True trains the student chunk by chunk with partial_fit, and "
