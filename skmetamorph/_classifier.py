@@ -1,43 +1,25 @@
 """MetamorphosisClassifier: turn a teacher into any scikit-learn classifier.
 
-Only what classification needs lives here: the classes, hard and soft labels,
-how soft labels reach each kind of student, ``predict_proba``. The pipeline
-itself is :class:`~skmetamorph._base.BaseMetamorphosis`.
+Only what classification needs lives here: validation of the labels and
+their unlabeled marker, the classes, what the teacher and the samplers see as
+``y``, and ``predict_proba``. The pipeline itself is
+:class:`~skmetamorph._meta_estimator.BaseMetamorphosis`; how the teacher's
+labels reach each kind of student is :mod:`skmetamorph._target_kinds`.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.frozen import FrozenEstimator
-from sklearn.multioutput import MultiOutputRegressor
-from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import (
-    BaseMetamorphosis,
-    accepts_parameter,
-    declared_type,
-    student_has,
-    with_shared_docs,
-)
-from ._labeling import HardLabeler, SoftLabeler, teacher_proba
-from ._targets import (
-    align_proba,
-    centred_logits,
-    expand_soft_targets,
-    mix_with_true_labels,
-    proba_from_regressed,
-    soften,
-    softmax,
-)
-from ._teachers import TeacherEnsemble, is_semi_supervised, needs_no_data
-from .base import UNLABELED, unlabeled_mask
-from .metrics import fidelity_score
-from .utils._tags import get_metamorph_tags
+from ._meta_estimator import BaseMetamorphosis, with_shared_docs
+from ._target_kinds import classification_kind
+from ._teachers import TeacherEnsemble, is_semi_supervised
+from .utils._data import UNLABELED, unlabeled_mask
 
 __all__ = ["MetamorphosisClassifier"]
 
@@ -181,6 +163,10 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
     classes_ : ndarray of shape (n_classes,)
         Classes of the labeled rows, plus any further class a pre-trained
         teacher knows.
+    student_output_ : {"class", "proba", "logit"}
+        What the student's ``predict`` returns: classes, or (``labels="proba"``
+        or ``"logit"`` at fit time) per-class values that
+        :meth:`proba_from_student_values` turns into probabilities.
     %(n_transfer_samples_)s
     n_features_in_ : int
         Number of features seen during fit.
@@ -288,8 +274,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         self.min_soft_weight = min_soft_weight
 
     # ------------------------------------------------------------ task hooks
-    def _validate_fit_data(self, X, y):
-        data_free = needs_no_data(self.teacher)
+    def _validate_fit_data(self, X, y, data_free):
         if X is None:
             return self._validate_data_free(y)
         if y is None:
@@ -315,40 +300,29 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         self._check_labels(y, labeled, data_free)
         return X, y, labeled
 
-    def _check_kinds(self):
-        # The student's kind follows labels (a regressor regresses per-class
-        # targets); the teachers are checked by the base.
-        kind, name = declared_type(self.student), type(self.student).__name__
-        if self._regresses() and kind == "classifier":
-            raise ValueError(
+    def _target_kind_class(self):
+        return classification_kind(self.labels, self.student)
+
+    def _wrong_student_message(self, kind_class, student_type):
+        # The student's kind follows labels: a regressor regresses per-class targets.
+        name = type(self.student).__name__
+        if kind_class.student_type == "regressor":
+            return (
                 f"labels={self.labels!r} makes the student regress the teacher's "
                 f"{'probabilities' if self.labels == 'proba' else 'logits'}, one output per "
                 f"class, so it needs a regressor as its student; {name} is a classifier. "
                 "Use labels='soft' to teach a classifier the teacher's probabilities, or a "
                 "regressor (DecisionTreeRegressor, HistGradientBoostingRegressor, ...)."
             )
-        if not self._regresses() and kind == "regressor":
-            raise ValueError(
-                f"{type(self).__name__} needs a classifier as its student with "
-                f"labels={self.labels!r}; {name} is a regressor. Use labels='proba' or "
-                "'logit' to let a regressor learn the teacher's probabilities or logits, "
-                "MetamorphosisRegressor for regression, or a classifier."
-            )
-        super()._check_kinds()
+        return (
+            f"{type(self).__name__} needs a classifier as its student with "
+            f"labels={self.labels!r}; {name} is a regressor. Use labels='proba' or "
+            "'logit' to let a regressor learn the teacher's probabilities or logits, "
+            "MetamorphosisRegressor for regression, or a classifier."
+        )
 
-    def _kind_roles(self):
-        return [("teacher", teacher) for teacher in self._teacher_list()]
-
-    def _regresses(self):
-        """Whether the student is a regressor of per-class targets (``labels``)."""
-        return self.labels in _REGRESSION_LABELS
-
-    def _check_student_setup(self, weighted=False):
-        super()._check_student_setup(weighted)
-        self._check_soft_label_support()
-
-    def _check_weights(self, y, labeled, sample_weight):
-        if sample_weight is None or y is None or needs_no_data(self.teacher):
+    def _check_weights(self, y, labeled, sample_weight, data_free):
+        if sample_weight is None or y is None or data_free:
             return
         weighted = np.unique(y[labeled & (sample_weight > 0)])
         if weighted.shape[0] < 2:
@@ -357,23 +331,20 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 f"labeled rows (got {weighted.tolist()}); a classifier needs at least two."
             )
 
-    def _teacher_data(self):
-        return self.teacher_data
-
-    def _teacher_y(self, y, labeled):
+    def _teacher_inputs(self, y, labeled):
         # Semi-supervised teachers read -1 as "unlabeled", whatever our marker;
         # a teacher that sees only the labeled rows gets y as it is.
         sees_all = self.teacher_data == "all" or (
             self.teacher_data == "auto" and any(map(is_semi_supervised, self._teacher_list()))
         )
         if y is None or labeled.all() or not sees_all:
-            return y
-        return _marked(y, labeled)
+            return y, self.teacher_data
+        return _marked(y, labeled), self.teacher_data
 
-    def _task_setup(self, fit):
+    def _classes_for(self, fit):
         y_labeled = None if fit.y is None else fit.y[fit.labeled]
         self._check_fitted_teacher(fit.teacher, y_labeled)
-        fit.classes = self._classes(fit.teacher, y_labeled)
+        return self._classes(fit.teacher, y_labeled, fit.data_free)
 
     def _sampler_y(self, fit):
         if fit.y is None or fit.labeled.all():
@@ -456,33 +427,7 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                     "n_neighbors, label more rows, or use kernel='rbf'."
                 )
 
-    def _check_soft_label_support(self):
-        if self.labels == "hard":
-            return
-        for teacher in self._teacher_list():
-            if not hasattr(teacher, "predict_proba"):
-                raise ValueError(
-                    f"labels={self.labels!r} needs a teacher with predict_proba; "
-                    f"{type(teacher).__name__} has none. Use labels='hard' (and a "
-                    "classifier student)."
-                )
-        # A regressor fits the targets themselves: no rows repeated, no weights needed.
-        if self._regresses() or _takes_soft_targets(self.student):
-            return
-        method = "partial_fit" if self.streaming else "fit"
-        if not self._student_takes_weights():
-            raise ValueError(
-                f"labels='soft' needs a student whose {method} accepts sample_weight (each "
-                f"row is repeated per class, weighted by its probability); "
-                f"{type(self.student).__name__}.{method} has no sample_weight. Use "
-                "labels='hard', or a student that takes sample_weight or has the "
-                "student.soft_targets tag (see skmetamorph.utils.StudentTags). A Pipeline "
-                "student gets them through metadata routing: "
-                "sklearn.set_config(enable_metadata_routing=True) and "
-                "set_fit_request(sample_weight=True) on its last step."
-            )
-
-    def _classes(self, teacher, y_labeled):
+    def _classes(self, teacher, y_labeled, data_free):
         # A pre-trained teacher (or a function) may know classes that the few
         # labeled rows lack; keeping them loses nothing and lets the student
         # predict them.
@@ -495,236 +440,18 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
                 )
             return np.unique(np.asarray(teacher_classes))
         classes = np.unique(y_labeled)
-        if teacher_classes is not None and needs_no_data(self.teacher):
+        if teacher_classes is not None and data_free:
             classes = np.unique(np.concatenate([classes, np.asarray(teacher_classes)]))
         return classes
 
-    def _labeler(self, fit):
-        """Targets of a chunk of transfer rows: the teacher's classes or soft labels."""
-        if self.labels == "hard":
-            return HardLabeler(fit.teacher, fit.classes, feature_names=fit.names)
-        output = "logit" if self.labels == "logit" else "proba"
-        return SoftLabeler(
-            fit.teacher, fit.classes, self.temperature, feature_names=fit.names, output=output
-        )
-
-    def _labeled_targets(self, fit, X_labeled, y_labeled, method):
-        """The labeled rows' targets; for a distillation student, their true classes too.
-
-        Hard labels: the true labels. Soft labels: ``alpha * onehot + (1 -
-        alpha) * soft`` (the teacher is asked only when ``alpha < 1``; its soft
-        labels are zeros otherwise). A distillation student (see
-        :meth:`_fit_student`) weighs the true class (``alpha``) and the
-        teacher's soft labels (``1 - alpha``) itself, so it gets the two
-        apart: the soft labels as targets and the true class indices in
-        ``fit.labeled_classes`` (``-1`` when ``alpha == 0``). Logit labels:
-        the centred logits of the soft labels' mix.
-        """
-        y_index = np.searchsorted(fit.classes, y_labeled)
-        if self.labels == "hard":
-            return X_labeled, y_labeled
-        soft = np.zeros((len(y_labeled), len(fit.classes)))
-        if self.alpha < 1:  # the teacher's view of labeled rows matters only then
-            soft = soften(
-                teacher_proba(
-                    fit.teacher,
-                    X_labeled,
-                    fit.classes,
-                    batch_size=self.batch_size,
-                    n_jobs=self.n_jobs,
-                    feature_names=fit.names,
-                ),
-                self.temperature,
-            )
-        targets = mix_with_true_labels(soft, y_index, self.alpha)
-        if self.labels == "logit":
-            return X_labeled, centred_logits(targets)
-        if self._distills(fit.student):
-            hard = y_index if self.alpha > 0 else np.full(len(y_index), -1)
-            fit.labeled_classes = hard.astype(np.intp)
-            if 0 < self.alpha < 1:
-                targets = soft
-        return X_labeled, targets
-
-    def _distills(self, student):
-        """Whether the student takes soft labels and true classes apart (its tags)."""
-        tags = get_metamorph_tags(student).student
-        return self.labels == "soft" and tags.soft_targets and tags.distillation
-
-    def _true_classes(self, fit, n_rows, head):
-        """True class indices for a distillation student: the labeled rows', -1 elsewhere."""
-        labeled_classes = getattr(fit, "labeled_classes", None)
-        if head is not None and labeled_classes is not None:
-            return labeled_classes[head]
-        return np.full(n_rows, -1, dtype=np.intp)
-
-    def _fit_student(self, fit, X_student, targets):
-        """Fit the student on the student rows (labeled rows first) and their targets.
-
-        Hard targets (1-D) are passed as ``y``. Soft targets (an
-        ``(n_samples, n_classes)`` matrix whose columns follow ``classes_``)
-        reach the student in one of three ways, chosen by its tags (see
-        :class:`skmetamorph.utils.StudentTags`):
-
-        - A student that only takes hard ``y`` gets each row once per class,
-          weighted by its probability (:func:`expand_soft_targets`).
-        - A student with the ``student.soft_targets`` tag gets ``fit(X, Y)``
-          with the probability matrix itself (labeled rows carry
-          ``alpha * onehot + (1 - alpha) * soft``), and ``classes=classes_``
-          when its ``fit`` has a ``classes`` parameter.
-        - A student that also has the ``student.distillation`` tag (e.g.
-          :class:`skmetamorph.torch.TorchClassifier`) weighs the true and the
-          soft labels itself, as in Hinton et al. (2015): it gets
-          ``fit(X, P, classes=classes_, hard_targets=h, temperature=T,
-          alpha=alpha)``, where ``P`` holds the teacher's soft labels at
-          temperature ``T`` (on labeled rows too when ``0 < alpha < 1``; with
-          ``alpha = 1`` their soft part has no weight and ``P`` keeps the
-          one-hot row) and ``h`` the column index of the true class of each
-          labeled row, ``-1`` on transfer rows (and on every row when
-          ``alpha = 0``). Its loss on a labeled row is meant to be
-          ``alpha * CE(y, softmax(z)) + (1 - alpha) * T**2 * CE(P, softmax(z / T))``
-          and on a transfer row the second term alone.
-
-        With ``labels="proba"`` or ``"logit"`` the targets are a regressor's
-        ``y``, one column per class (see :meth:`_regression_student`).
-        """
-        student = fit.student
-        row_weights = self._student_weights(fit, X_student.shape[0], "all")
-        kwargs = {} if row_weights is None else {"sample_weight": row_weights}
-        if self._regresses():
-            self._regression_student(fit).fit(fit.frame(X_student), targets, **kwargs)
-            return
-        if targets.ndim == 1:
-            student.fit(fit.frame(X_student), targets, **kwargs)
-            return
-        if not _takes_soft_targets(student):
-            self._fit_expanded(student.fit, fit, X_student, targets, row_weights)
-            return
-        if has_fit_parameter(student, "classes"):
-            kwargs["classes"] = fit.classes
-        if self._distills(student):
-            n_labeled = len(getattr(fit, "labeled_classes", ()))
-            hard = np.concatenate(
-                [
-                    self._true_classes(fit, n_labeled, slice(0, n_labeled)),
-                    np.full(X_student.shape[0] - n_labeled, -1, dtype=np.intp),
-                ]
-            )
-            kwargs.update(hard_targets=hard, temperature=self.temperature, alpha=self.alpha)
-        student.fit(fit.frame(X_student), targets.astype(X_student.dtype, copy=False), **kwargs)
-
-    def _partial_fit_student(self, fit, X, targets, head):
-        """One ``partial_fit`` step of the student on a chunk (see :meth:`_fit_student`)."""
-        student = fit.student
-        kwargs = self._partial_fit_params(student)
-        row_weights = self._student_weights(fit, X.shape[0], head)
-        if self._regresses():  # a regressor: no classes, its targets as they are
-            if row_weights is not None:
-                kwargs["sample_weight"] = row_weights
-            self._regression_student(fit).partial_fit(fit.frame(X), targets, **kwargs)
-            return
-        if accepts_parameter(student.partial_fit, "classes"):
-            kwargs["classes"] = fit.classes
-        if targets.ndim == 1:
-            if row_weights is not None:
-                kwargs["sample_weight"] = row_weights
-            student.partial_fit(fit.frame(X), targets, **kwargs)
-        elif not _takes_soft_targets(student):
-            self._fit_expanded(student.partial_fit, fit, X, targets, row_weights, **kwargs)
-        else:
-            if row_weights is not None:
-                kwargs["sample_weight"] = row_weights
-            if self._distills(student):
-                kwargs.update(
-                    hard_targets=self._true_classes(fit, X.shape[0], head),
-                    temperature=self.temperature,
-                    alpha=self.alpha,
-                )
-            student.partial_fit(fit.frame(X), targets.astype(X.dtype, copy=False), **kwargs)
-
-    def _regression_student(self, fit):
-        """The regressor that fits all classes' targets: the student, or one clone per class.
-
-        A student whose scikit-learn tags say it takes multi-output ``y``
-        (``DecisionTreeRegressor``, ``KNeighborsRegressor``, ``Ridge``, ...)
-        fits the ``(n_samples, n_classes)`` targets at once; any other
-        (``HistGradientBoostingRegressor``, ``SVR``, ``SGDRegressor``) is
-        wrapped, once per fit, in ``MultiOutputRegressor``, which fits (or
-        ``partial_fit``s) a clone per class and passes ``sample_weight`` on.
-        """
-        if not getattr(fit, "regression_student_ready", False):
-            if not _takes_multi_output(fit.student):
-                fit.student = MultiOutputRegressor(fit.student)
-            fit.regression_student_ready = True
-        return fit.student
-
-    def _fit_expanded(self, method, fit, X, targets, row_weights, **kwargs):
-        """Soft labels for a hard-label student: each row once per class, weighted."""
-        X_rep, class_index, weight = expand_soft_targets(
-            X, targets, self.min_soft_weight, row_weights
-        )
-        method(fit.frame(X_rep), fit.classes[class_index], sample_weight=weight, **kwargs)
-
-    def _commit(self, fit):
-        super()._commit(fit)
-        self.classes_ = fit.classes
-        # How to read the student's outputs, fixed at fit (labels may be changed later).
-        self._student_output_ = self.labels if self._regresses() else "class"
-
     # ------------------------------------------------------------ predicting
-    def _output(self):
-        """What the student's ``predict`` returns: "class", "proba" or "logit"."""
-        if hasattr(self, "student_"):
-            return getattr(self, "_student_output_", "class")
-        return self.labels if self._regresses() else "class"
+    def _reading_kind(self):
+        """The kind of target that reads the student's outputs: the fit's, else the parameters'."""
+        return getattr(self, "_target_kind_", None) or self._target_kind_class()
 
     def _gives_proba(self):
         """For ``available_if``: a regressor's values, or the student's predict_proba."""
-        return self._output() != "class" or student_has("predict_proba")(self)
-
-    def predict(self, X):
-        """Predict classes with the student.
-
-        A classifier student's classes; for a regressor student
-        (``labels="proba"`` or ``"logit"``), the class whose regressed value
-        is the largest (the argmax of :meth:`predict_proba`).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to predict.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted classes, from ``classes_``.
-        """
-        check_is_fitted(self)
-        if self._output() == "class":
-            return super().predict(X)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    def fidelity(self, X):
-        """Fraction of the rows of ``X`` on which the student predicts the teacher's class.
-
-        See :func:`skmetamorph.metrics.fidelity_score`; for a regressor
-        student, its classes are those of :meth:`predict`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to compare on (held-out rows tell more than the training rows).
-
-        Returns
-        -------
-        fidelity : float
-            In [0, 1].
-        """
-        check_is_fitted(self)
-        if self._output() == "class":
-            return super().fidelity(X)
-        # This estimator's own predict turns the regressed values into classes.
-        return fidelity_score(self.teacher_, self, self._validate_predict_input(X))
+        return self._reading_kind().gives_proba(getattr(self, "student_", self.student))
 
     @available_if(_gives_proba)
     def predict_proba(self, X):
@@ -748,23 +475,36 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities.
         """
-        X = self._validate_predict_input(X)
-        if self._output() == "class":
-            return align_proba(
-                self.student_.predict_proba(X), self.student_.classes_, self.classes_
-            )
-        return self._proba_from_values(self.student_.predict(X))
+        X = self.student_input(X)
+        return self._target_kind_.predict_proba(self.student_, X)
 
-    def _proba_from_values(self, values):
-        """Probabilities from a regressor student's outputs (rows of per-class values).
+    def proba_from_student_values(self, values):
+        """Class probabilities from a regressor student's raw outputs (``labels="proba"/"logit"``).
 
-        The one reading of a regressor student's values, for
-        :meth:`predict_proba` and for whatever reads the student itself
-        (such as the leaves of a regression-tree student).
+        :meth:`predict_proba` reads the student's predictions this way; code
+        that reads the student itself (the leaves of a regression-tree
+        student, say) reads its values through this method.
+
+        Parameters
+        ----------
+        values : array-like of shape (n_samples, n_classes)
+            Regressed per-class values: probabilities (``student_output_ ==
+            "proba"``: clipped at 0 and renormalised per row) or logits
+            (``"logit"``: their softmax).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, one column per class of ``classes_``.
         """
-        values = np.asarray(values, dtype=np.float64)
-        values = values.reshape(values.shape[0], -1)
-        return softmax(values) if self._output() == "logit" else proba_from_regressed(values)
+        check_is_fitted(self)
+        kind = self._target_kind_
+        if not hasattr(kind, "proba_from_values"):
+            raise ValueError(
+                f"The student predicts classes (student_output_={self.student_output_!r}), "
+                "not per-class values; use predict_proba."
+            )
+        return kind.proba_from_values(values)
 
     @available_if(_gives_proba)
     def predict_log_proba(self, X):
@@ -783,23 +523,6 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-
-
-#: Labels that a regressor student learns: per-class probabilities or logits.
-_REGRESSION_LABELS = ("proba", "logit")
-
-
-def _takes_soft_targets(student):
-    """Whether the student trains on probability targets directly (its tag)."""
-    return get_metamorph_tags(student).student.soft_targets
-
-
-def _takes_multi_output(regressor):
-    """Whether a regressor fits a 2-d ``y`` itself (its scikit-learn tag; no tags: no)."""
-    try:
-        return get_tags(regressor).target_tags.multi_output
-    except AttributeError:  # a duck-typed regressor: MultiOutputRegressor works for any
-        return False
 
 
 def _without_marker(y, labeled):

@@ -10,7 +10,7 @@ knowing which:
 - :func:`labeled_chunks` makes *and* labels each chunk of a
   :class:`~skmetamorph.base.TransferPlan` in one task, so only the chunks'
   rows and targets come back from the workers;
-- :func:`materialise` writes those chunks into one preallocated array for a
+- :func:`label_transfer_set` writes those chunks into one preallocated array for a
   student's ``fit`` (peak memory: the transfer set plus a few chunks);
 - :func:`stream_to_student` hands each chunk to a ``partial_fit`` step and
   drops it, pass after pass, so the transfer set is never held whole.
@@ -18,10 +18,12 @@ knowing which:
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
+from joblib.parallel import get_active_backend
 
-from .base import batch_ranges
+from .base import LabeledPlan
+from .utils._data import batch_ranges
 
-__all__ = ["labeled_chunks", "map_chunks", "materialise", "stream_to_student"]
+__all__ = ["label_transfer_set", "labeled_chunks", "map_chunks", "stream_to_student"]
 
 
 def map_chunks(func, X, batch_size, n_jobs):
@@ -52,19 +54,24 @@ def map_chunks(func, X, batch_size, n_jobs):
     return np.concatenate([np.asarray(part) for part in parts]) if parts else None
 
 
+def _output_parts(plan, start, stop):
+    """The teacher's answers a :class:`~skmetamorph.base.LabeledPlan` carries; None for others."""
+    return plan.output_parts(start, stop) if isinstance(plan, LabeledPlan) else None
+
+
 def _make_and_label(source, start, stop, labeler, parts=None):
     """One joblib task: the rows of a range (made here, or given) and their targets.
 
     ``parts`` (or the plan's, for a plan made here) are the teacher's answers
     on these rows, range by range, where the sampler asked it already (see
-    :meth:`~skmetamorph.base.TransferPlan.output_parts`): the labeler then
+    :meth:`~skmetamorph.base.LabeledPlan.output_parts`): the labeler then
     uses them instead of calling the teacher a second time, and asks it only
     about the rows without answers.
     """
     if isinstance(source, np.ndarray):
         rows = source
     else:
-        rows, parts = source.rows(start, stop), source.output_parts(start, stop)
+        rows, parts = source.rows(start, stop), _output_parts(source, start, stop)
     if not parts or all(outputs is None for _, _, outputs in parts):
         return rows, labeler(rows)
     targets = [
@@ -85,8 +92,18 @@ def _task(plan, start, stop, labeler):
     # Rows made already: send only this chunk of them (and of the teacher's
     # outputs on them, if any), not the whole array.
     return delayed(_make_and_label)(
-        plan.rows(start, stop), start, stop, labeler, plan.output_parts(start, stop)
+        plan.rows(start, stop), start, stop, labeler, _output_parts(plan, start, stop)
     )
+
+
+def _backend_streams_results():
+    """Whether the active joblib backend can hand results back as they come.
+
+    ``Parallel(return_as="generator")`` needs it; the backend says so itself
+    (``supports_return_generator``, joblib >= 1.3), so no error text is read.
+    """
+    backend, _ = get_active_backend()
+    return bool(getattr(backend, "supports_return_generator", False))
 
 
 def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
@@ -115,14 +132,12 @@ def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
     if len(ranges) <= 1:
         for start, stop in ranges:
             yield (start, stop) + _make_and_label(
-                plan.rows(start, stop), start, stop, labeler, plan.output_parts(start, stop)
+                plan.rows(start, stop), start, stop, labeler, _output_parts(plan, start, stop)
             )
         return
-    try:
+    if _backend_streams_results():
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-    except ValueError as exc:  # a backend that cannot stream results (multiprocessing)
-        if "return_as" not in str(exc):
-            raise
+    else:  # a backend that cannot stream results (multiprocessing): windows of lists
         parallel, bounded = Parallel(n_jobs=n_jobs), True
     window = 2 * max(effective_n_jobs(n_jobs), 1) if bounded else len(ranges)
     with parallel:
@@ -134,7 +149,7 @@ def labeled_chunks(plan, labeler, ranges, n_jobs, *, bounded=False):
                 yield start, stop, rows, targets
 
 
-def materialise(plan, labeler, head_rows, head_targets, *, batch_size, n_jobs, progress):
+def label_transfer_set(plan, labeler, head_rows, head_targets, *, batch_size, n_jobs, progress):
     """The student's rows and targets: ``head_rows`` first, then the labeled transfer set.
 
     Rows go straight into one preallocated array, chunk by chunk, so the peak

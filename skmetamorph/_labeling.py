@@ -20,7 +20,7 @@ from sklearn.frozen import FrozenEstimator
 
 from ._engine import map_chunks
 from ._targets import align_proba, centred_logits, soften, softmax
-from .base import with_feature_names
+from .utils._data import with_feature_names
 from .utils._tags import get_metamorph_tags
 
 __all__ = [
@@ -251,7 +251,7 @@ def _asked(teacher, method, as_input, X, outputs):
     """``teacher.method(X)``, or the answer a sampler already got (``outputs[method]``).
 
     ``outputs`` come from a plan whose sampler asked the teacher while
-    choosing its rows (see :meth:`skmetamorph.base.TransferPlan.outputs`); the
+    choosing its rows (see :meth:`skmetamorph.base.LabeledPlan.outputs`); the
     caller checks them as it checks a fresh answer.
     """
     if outputs is not None and method in outputs:

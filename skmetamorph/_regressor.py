@@ -2,7 +2,7 @@
 
 Only what regression needs lives here: NaN-marked targets, multi-output
 ``y``, data-free fits. The pipeline itself is
-:class:`~skmetamorph._base.BaseMetamorphosis`.
+:class:`~skmetamorph._meta_estimator.BaseMetamorphosis`.
 """
 
 import warnings
@@ -13,8 +13,8 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-from ._base import BaseMetamorphosis, with_shared_docs
-from ._labeling import RegressionLabeler
+from ._meta_estimator import BaseMetamorphosis, with_shared_docs
+from ._target_kinds import RegressionTargets
 from ._teachers import TeacherEnsembleRegressor, needs_no_data
 
 __all__ = ["MetamorphosisRegressor"]
@@ -146,27 +146,11 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
         # targets are not classes.
         return None if fit.y is None else np.where(fit.labeled, 0, -1)
 
-    def _labeled_targets(self, fit, X_labeled, y_labeled, method):
-        fit.outputs = y_labeled.shape[1:]
-        return X_labeled, y_labeled
+    def _target_kind_class(self):
+        return RegressionTargets
 
-    def _labeler(self, fit):
-        # Transfer targets take the shape of y's rows (a teacher may give (n, 1)
-        # for 1d y); without labeled rows, the teacher's own shape.
-        return RegressionLabeler(
-            fit.teacher, outputs=getattr(fit, "outputs", None), feature_names=fit.names
-        )
-
-    def _fit_student(self, fit, X, targets):
-        weights = self._student_weights(fit, X.shape[0], "all")
-        if weights is None:
-            fit.student.fit(fit.frame(X), targets)
-        else:
-            fit.student.fit(fit.frame(X), targets, sample_weight=weights)
-
-    def _validate_fit_data(self, X, y):
+    def _validate_fit_data(self, X, y, data_free):
         """Validated ``X`` (or None), float ``y`` (or None) and the labeled-row mask."""
-        data_free = needs_no_data(self.teacher)
         name = type(self).__name__
         if X is None:
             return self._validate_data_free(y)

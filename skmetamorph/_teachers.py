@@ -12,10 +12,11 @@ from abc import ABCMeta, abstractmethod
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.frozen import FrozenEstimator
+from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 from sklearn.utils.validation import check_is_fitted
 
 from ._targets import align_proba
-from .base import unlabeled_mask
+from .utils._data import unlabeled_mask
 from .utils._tags import MetamorphTags, get_metamorph_tags
 
 __all__ = [
@@ -90,20 +91,20 @@ def fit_teacher(teacher, X, y, labeled, teacher_data="auto", **fit_params):
     if teacher_data == "auto":
         teacher_data = "all" if is_semi_supervised(teacher) else "labeled"
     if teacher_data == "all":
-        try:
-            return teacher.fit(X, y, **fit_params)
-        except ValueError as error:
-            if not _strings_with_marker(y, labeled) or "label" not in str(error).lower():
-                raise
+        if isinstance(teacher, (LabelPropagation, LabelSpreading)) and _strings_with_marker(
+            y, labeled
+        ):
+            # Known before the fit, by type: no need to read the error it would raise.
             raise ValueError(
                 f"The teacher {type(teacher).__name__} learns from the unlabeled rows, marked "
-                f"-1, and failed on y's string class labels beside them: {error} "
-                "scikit-learn's LabelPropagation and LabelSpreading take integer class "
-                "labels only. Encode y as integers (e.g. sklearn.preprocessing.LabelEncoder "
-                "fitted on the labeled rows, -1 on the others), use a teacher that takes "
-                "string labels (SelfTrainingClassifier), or fit it on the labeled rows "
-                "only (teacher_data='labeled')."
-            ) from error
+                "-1, and y holds string class labels beside them: scikit-learn's "
+                "LabelPropagation and LabelSpreading take integer class labels only. "
+                "Encode y as integers (e.g. sklearn.preprocessing.LabelEncoder fitted on "
+                "the labeled rows, -1 on the others), use a teacher that takes string "
+                "labels (SelfTrainingClassifier), or fit it on the labeled rows only "
+                "(teacher_data='labeled')."
+            )
+        return teacher.fit(X, y, **fit_params)
     return teacher.fit(X[labeled], y[labeled], **_rows_of(fit_params, labeled))
 
 

@@ -28,62 +28,22 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from ._random import row_uniforms
+from .utils import _data
+from .utils._data import batch_ranges, with_feature_names
 from .utils._tags import MetamorphTags
 
 __all__ = [
     "ArrayPlan",
+    "LabeledArrayPlan",
+    "LabeledPlan",
     "BaseTransferSampler",
     "ChunkedTransferSampler",
     "SamplerPlan",
     "TransferPlan",
-    "UNLABELED",
     "row_uniforms",
     "check_transfer_rows",
     "transfer_plan",
-    "unlabeled_mask",
 ]
-
-#: Marker of an unlabeled row in ``y`` (scikit-learn's semi-supervised convention).
-UNLABELED = -1
-
-def unlabeled_mask(y, marker=UNLABELED):
-    """Boolean mask of the rows of ``y`` marked unlabeled (``marker``, by default ``-1``).
-
-    A numeric marker never matches a string label, and a string marker never
-    matches a number: the string ``"-1"`` is a real class name, not the marker
-    ``-1``.
-
-    Parameters
-    ----------
-    y : array-like of shape (n_samples,)
-        Labels.
-    marker : int, float, str or None, default=-1
-        The value that marks an unlabeled row; None means every row is labeled.
-
-    Returns
-    -------
-    mask : ndarray of bool of shape (n_samples,)
-        True where the row is unlabeled.
-    """
-    y = np.asarray(y)
-    if marker is None:
-        return np.zeros(y.shape[0], dtype=bool)
-    marker_is_text = isinstance(marker, str)
-    if y.dtype.kind in "US":
-        return y == marker if marker_is_text else np.zeros(y.shape[0], dtype=bool)
-    if y.dtype.kind == "O":
-        return np.array([_is_marker(value, marker) for value in y], dtype=bool)
-    if marker_is_text:
-        return np.zeros(y.shape[0], dtype=bool)
-    return y == marker
-
-
-def _is_marker(value, marker):
-    # Object arrays may mix strings and numbers: compare like with like.
-    if isinstance(marker, str):
-        return isinstance(value, str) and value == marker
-    return isinstance(value, (int, float, np.integer, np.floating)) and value == marker
-
 
 #: Constraint for ``n_samples``: a count (int >= 1) or a multiple of len(X) (float > 0).
 N_SAMPLES_CONSTRAINT = [
@@ -99,7 +59,7 @@ class TransferPlan(metaclass=ABCMeta):
     A plan is what the meta-estimators hand to joblib workers: each worker
     makes (and labels) its own range of rows, so only ranges and results
     travel, and no process holds the whole transfer set unless the caller
-    asks for it (:meth:`materialise`).
+    asks for it (:meth:`all_rows`).
 
     Attributes
     ----------
@@ -133,7 +93,7 @@ class TransferPlan(metaclass=ABCMeta):
             The rows, of the plan's dtype.
         """
 
-    def materialise(self):
+    def all_rows(self):
         """All rows of the transfer set in one array.
 
         Returns
@@ -143,37 +103,33 @@ class TransferPlan(metaclass=ABCMeta):
         """
         return self.rows(0, self.n_samples)
 
-    def outputs(self, start, stop):
-        """The teacher's outputs on rows ``start .. stop - 1``, when the sampler has them.
+    def materialise(self):
+        """Deprecated: :meth:`all_rows` (``materialise`` is removed in the next release)."""
+        warnings.warn(
+            "TransferPlan.materialise() is renamed all_rows(); materialise stops working "
+            "in the next release.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.all_rows()
 
-        A sampler that asked the teacher already while choosing its rows
-        (:class:`~skmetamorph.samplers.AdaptiveSampler`) hands its answers
-        over, so that the rows are not labeled twice: the labelers use them
-        instead of calling the teacher again (and check them the same way).
 
-        Parameters
-        ----------
-        start, stop : int
-            The range, ``0 <= start <= stop <= len(plan)``.
+class LabeledPlan(TransferPlan):
+    """A plan that also carries the teacher's answers on (some of) its rows.
 
-        Returns
-        -------
-        outputs : dict or None
-            ``{method name: array}`` with the teacher's raw outputs for those
-            rows (``"predict"``, and ``"predict_proba"`` where the sampler
-            called it), or None (the default) when the teacher must be asked.
-        """
-        return None
+    The ordinary sampler contract is *rows only*. A sampler that asked the
+    teacher while choosing its rows (:class:`~skmetamorph.samplers.AdaptiveSampler`,
+    or a :class:`~skmetamorph.samplers.UnionSampler` holding one) hands those
+    answers over in a plan of this type, so that the rows are not labeled
+    twice and its teacher-row budget holds: the engine gives them to the
+    labelers, which use them instead of calling the teacher again (and check
+    them the same way). Only where such a plan exists does anything read
+    outputs.
+    """
 
+    @abstractmethod
     def output_parts(self, start, stop):
         """The teacher's outputs on rows ``start .. stop - 1``, range by range.
-
-        A plan whose rows come from several samplers
-        (:class:`~skmetamorph.samplers.UnionSampler`) may have the teacher's
-        answers on some of them only (those of an
-        :class:`~skmetamorph.samplers.AdaptiveSampler`): the labelers then
-        use the answers where there are some and ask the teacher about the
-        other rows alone, so that no row is labeled twice.
 
         Parameters
         ----------
@@ -184,11 +140,35 @@ class TransferPlan(metaclass=ABCMeta):
         -------
         parts : list of (int, int, dict or None)
             ``(lo, hi, outputs)`` for consecutive ranges that cover
-            ``start .. stop - 1`` in order, ``outputs`` as :meth:`outputs`
-            returns them for ``lo .. hi - 1``. By default one range,
-            ``(start, stop, self.outputs(start, stop))``.
+            ``start .. stop - 1`` in order; ``outputs`` is ``{method name:
+            array}`` with the teacher's raw outputs on rows ``lo .. hi - 1``
+            (``"predict"``, and ``"predict_proba"`` where the sampler called
+            it), or None where the teacher must be asked.
         """
-        return [(start, stop, self.outputs(start, stop))]
+
+    def outputs(self, start, stop):
+        """The teacher's outputs on the whole range, or None unless every row has them.
+
+        Parameters
+        ----------
+        start, stop : int
+            The range.
+
+        Returns
+        -------
+        outputs : dict or None
+            ``{method name: array}`` for rows ``start .. stop - 1``.
+        """
+        parts = self.output_parts(start, stop)
+        if any(outputs is None for _, _, outputs in parts):
+            return None
+        methods = set.intersection(*(set(outputs) for _, _, outputs in parts))
+        if not methods:
+            return None
+        return {
+            method: np.concatenate([outputs[method] for _, _, outputs in parts])
+            for method in sorted(methods)
+        }
 
 
 class ArrayPlan(TransferPlan):
@@ -198,30 +178,56 @@ class ArrayPlan(TransferPlan):
     ----------
     X : ndarray of shape (n_samples, n_features)
         The rows.
-    outputs : dict of {str: ndarray}, default=None
-        The teacher's raw outputs on the rows, by method name (``"predict"``,
-        ``"predict_proba"``), each with one entry per row; see
-        :meth:`TransferPlan.outputs`.
     """
+
+    def __new__(cls, X, outputs=None):
+        if outputs is not None and cls is ArrayPlan:
+            warnings.warn(
+                "ArrayPlan(X, outputs=...) is deprecated: rows with the teacher's answers "
+                "are a LabeledArrayPlan(X, outputs); ArrayPlan stops taking outputs in the "
+                "next release.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            return super().__new__(LabeledArrayPlan)
+        return super().__new__(cls)
 
     def __init__(self, X, outputs=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
-        self._outputs = outputs
 
     def rows(self, start, stop):
         """Rows ``start .. stop - 1`` (a view of the array)."""
         return self.X[start:stop]
 
-    def outputs(self, start, stop):
-        """The teacher's outputs on rows ``start .. stop - 1`` (slices), or None."""
-        if self._outputs is None:
-            return None
-        return {method: values[start:stop] for method, values in self._outputs.items()}
+    def __sizeof__(self):
+        return object.__sizeof__(self) + self.X.nbytes
+
+
+class LabeledArrayPlan(ArrayPlan, LabeledPlan):
+    """Rows that exist already, with the teacher's raw outputs on every one of them.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The rows.
+    outputs : dict of {str: ndarray}
+        The teacher's raw outputs on the rows, by method name (``"predict"``,
+        ``"predict_proba"``), each with one entry per row.
+    """
+
+    def __init__(self, X, outputs):
+        super().__init__(X)
+        self._outputs = outputs
+
+    def output_parts(self, start, stop):
+        """One range: slices of the outputs."""
+        sliced = {method: values[start:stop] for method, values in self._outputs.items()}
+        return [(start, stop, sliced)]
 
     def __sizeof__(self):
-        return object.__sizeof__(self) + self.X.nbytes + _nbytes(self._outputs)
+        return super().__sizeof__() + _nbytes(self._outputs)
 
 
 class SamplerPlan(TransferPlan):
@@ -261,15 +267,7 @@ class SamplerPlan(TransferPlan):
             )
         return rows
 
-    def outputs(self, start, stop):
-        """The teacher's outputs on rows ``start .. stop - 1``: the sampler's ``_plan_outputs``."""
-        return self.sampler._plan_outputs(self.state, start, stop)
-
-    def output_parts(self, start, stop):
-        """The teacher's outputs range by range: the sampler's ``_plan_output_parts``."""
-        return self.sampler._plan_output_parts(self.state, start, stop)
-
-    def materialise(self):
+    def all_rows(self):
         """All rows of the transfer set in one array, made block by block.
 
         The same rows as ``rows(0, n_samples)`` (they do not depend on the
@@ -308,30 +306,6 @@ def _nbytes(obj):
     if isinstance(obj, (list, tuple)):
         return sum(_nbytes(value) for value in obj)
     return 0
-
-
-def batch_ranges(n_rows, batch_size):
-    """``[(start, stop), ...]`` cutting ``n_rows`` rows into chunks of ``batch_size``.
-
-    The one way work is cut into chunks in skmetamorph: the samplers'
-    :meth:`~BaseTransferSampler.generate_batches` and the engine's joblib
-    tasks both use it.
-    """
-    return [(start, min(start + batch_size, n_rows)) for start in range(0, n_rows, batch_size)]
-
-
-def with_feature_names(X, names):
-    """``X`` as a pandas DataFrame with columns ``names``, or ``X`` itself when ``names`` is None.
-
-    Estimators fitted on a DataFrame remember its column names and warn when
-    later given a bare array; skmetamorph hands every teacher, student and
-    sampler the names the user's ``X`` had (pandas is only imported then).
-    """
-    if names is None or X is None:
-        return X
-    import pandas as pd  # noqa: PLC0415 - only for users who pass DataFrames
-
-    return pd.DataFrame(X, columns=names, copy=False)
 
 
 def check_batch_size(batch_size):
@@ -459,7 +433,7 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
             New rows, of the same dtype as ``X`` (float64 when ``X`` is None);
             a DataFrame after ``set_output(generate="pandas")``.
         """
-        rows = self.fit_plan(X, y, teacher=teacher).materialise()
+        rows = self.fit_plan(X, y, teacher=teacher).all_rows()
         return self._wrap_output(rows)
 
     def generate_batches(self, X, y=None, *, teacher=None, batch_size=10_000):
@@ -515,22 +489,6 @@ class BaseTransferSampler(BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _fit_generate(self, X, y, teacher, rng):
         """All rows of the transfer set, from validated ``X`` (or None) and ``y``."""
-
-    def _plan_outputs(self, state, start, stop):
-        """The teacher's outputs on plan rows ``start .. stop - 1`` (None: not asked yet).
-
-        Read by :meth:`SamplerPlan.outputs`; a chunked sampler that queried
-        the teacher for its rows returns them here from its ``state``.
-        """
-        return None
-
-    def _plan_output_parts(self, state, start, stop):
-        """The teacher's outputs range by range (see :meth:`TransferPlan.output_parts`).
-
-        Read by :meth:`SamplerPlan.output_parts`; by default one range, from
-        ``_plan_outputs``. A sampler made of other samplers returns its parts'.
-        """
-        return [(start, stop, self._plan_outputs(state, start, stop))]
 
     def _make_plan(self, X, y, teacher, rng):
         # X is None only for samplers whose _validate_input accepts it (and sets
@@ -679,7 +637,7 @@ class ChunkedTransferSampler(BaseTransferSampler):
     def _fit_generate(self, X, y, teacher, rng):
         # Only the plan path is used; a chunked sampler's one-shot hook is its
         # plan made in one piece, defined here so that subclasses need not.
-        return self._make_plan(X, y, teacher, rng).materialise()
+        return self._make_plan(X, y, teacher, rng).all_rows()
 
 
 def transfer_plan(sampler, X, y=None, *, teacher=None):
@@ -776,3 +734,20 @@ def _as_seed(random_state):
     raise ValueError(
         f"random_state must be None, an int or a numpy RandomState; got {random_state!r}."
     )
+
+
+#: Names that moved to :mod:`skmetamorph.utils` (0.3); importing them from
+#: here still works for one release, with a FutureWarning.
+_MOVED_TO_UTILS = {"UNLABELED", "unlabeled_mask"}
+
+
+def __getattr__(name):
+    if name in _MOVED_TO_UTILS:
+        warnings.warn(
+            f"skmetamorph.base.{name} moved to skmetamorph.utils.{name}; importing it "
+            "from skmetamorph.base is deprecated and stops working in the next release.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(_data, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

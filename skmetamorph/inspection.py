@@ -17,14 +17,13 @@ import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 
-from ._base import BaseMetamorphosis, seed_unseeded
-from ._classifier import _takes_multi_output
+from ._meta_estimator import BaseMetamorphosis, seed_unseeded
+from ._target_kinds import per_class_regressor
 from ._targets import centred_logits
-from .base import unlabeled_mask
+from .utils._data import unlabeled_mask
 from .metrics import compression_report, fidelity_score
 
 __all__ = ["CompressionDisplay", "FidelitySizeDisplay"]
@@ -416,7 +415,7 @@ def _fit_direct_regressor(student, labels, classes, X, y, X_test):
     targets = (np.asarray(y)[:, np.newaxis] == np.asarray(classes)[np.newaxis, :]).astype(float)
     if labels == "logit":
         targets = centred_logits(targets)
-    regressor = student if _takes_multi_output(student) else MultiOutputRegressor(student)
+    regressor = per_class_regressor(student)
     regressor.fit(X, targets)
     values = np.asarray(regressor.predict(X_test), dtype=np.float64)
     values = values.reshape(values.shape[0], -1)

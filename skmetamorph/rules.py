@@ -15,6 +15,7 @@ from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._meta_estimator import is_metamorphosis
 from .metrics import coverage_score, density_score
 
 __all__ = ["Condition", "Rule", "RuleSet", "extract_rules"]
@@ -398,7 +399,7 @@ def extract_rules(
     for leaf in leaves:
         value = t.value[leaf]
         if reader is not None:
-            proba = reader._proba_from_values(value[:, 0][np.newaxis])[0]
+            proba = reader.proba_from_student_values(value[:, 0][np.newaxis])[0]
             index = int(np.argmax(proba))
             prediction, predicted = labels[index], reader.classes_[index]
             scores = {"confidence": float(proba[index])}
@@ -470,9 +471,10 @@ def _unwrap(estimator):
                 names = _names_out(head, names)
                 transforms.append(head)
             current = current.steps[-1][1]
-        elif hasattr(current, "student_") and hasattr(current, "teacher_"):
+        elif is_metamorphosis(current):
+            check_is_fitted(current, "student_")
             teacher, depth = current.teacher_, len(transforms)
-            if getattr(current, "_student_output_", "class") != "class":
+            if is_classifier(current) and current.student_output_ != "class":
                 reader = current  # labels="proba"/"logit": values per class
             current = current.student_
         elif hasattr(current, "boxes_") and hasattr(current, "trajectories_"):

@@ -200,7 +200,7 @@ def test_forest_rows_lie_in_their_leaf_box_and_the_data_box(bounds, data):
     X, y, teacher = data
     sampler = ForestLeafSampler(n_samples=10.0, bounds=bounds, random_state=0)
     plan = sampler.fit_plan(X, y, teacher=teacher)
-    rows = plan.materialise()
+    rows = plan.all_rows()
     assert (rows >= X.min(axis=0)).all() and (rows <= X.max(axis=0)).all()
     # The box each row was drawn in, as _generate_rows picks it.
     state, n = plan.state, len(plan)

@@ -13,7 +13,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from skmetamorph import MetamorphosisClassifier, MetamorphosisRegressor
-from skmetamorph._engine import materialise, stream_to_student
+from skmetamorph._engine import label_transfer_set, stream_to_student
 from skmetamorph._labeling import HardLabeler, SoftLabeler
 from skmetamorph._progress import Progress
 from skmetamorph.base import transfer_plan
@@ -83,7 +83,7 @@ def test_streaming_never_materialises_the_transfer_set(data, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("streaming=True must not build the whole transfer set")
 
-    monkeypatch.setattr("skmetamorph._base.materialise", fail)
+    monkeypatch.setattr("skmetamorph._meta_estimator.label_transfer_set", fail)
     clf = make_clf(student=RecordingSGD(loss="log_loss"), streaming=True, n_passes=3).fit(X, y)
     sizes = clf.student_.chunk_sizes_
     assert max(sizes) <= clf.batch_size
@@ -244,7 +244,7 @@ def test_memory_beyond_the_transfer_set_is_a_few_chunks(data):
         plan = transfer_plan(MUNGE(n_samples=n_samples, random_state=0), X, y, teacher=teacher)
         progress = Progress("Test", "labeling", n_samples, 0)
         peak, (rows, targets) = _peak_bytes(
-            lambda plan=plan, progress=progress: materialise(
+            lambda plan=plan, progress=progress: label_transfer_set(
                 plan, labeler, X[:0], None, batch_size=batch_size, n_jobs=None, progress=progress
             )
         )

@@ -27,11 +27,10 @@ from skmetamorph.samplers import PoolSampler
 #: The modules that make up the meta-estimators (before and after issue 22).
 ESTIMATOR_MODULES = {
     "skmetamorph._base",
-    "skmetamorph._metamorphosis",
+    "skmetamorph._meta_estimator",
     "skmetamorph._classifier",
     "skmetamorph._regressor",
     "skmetamorph._target_kinds",
-    "skmetamorph._fit_record",
 }
 
 

@@ -32,6 +32,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
+from .._meta_estimator import is_metamorphosis
 from ._reports import _resolve
 
 __all__ = ["compression_report"]
@@ -59,15 +60,6 @@ TEACHER = "teacher"
 
 
 # ------------------------------------------------------------------ the models
-def _is_metamorphosis(estimator):
-    """Whether ``estimator`` is a MetamorphosisClassifier / MetamorphosisRegressor.
-
-    Duck-typed, as :func:`~skmetamorph.metrics.fidelity_report` does: the
-    meta-estimators import this package, so it cannot import them.
-    """
-    return hasattr(estimator, "transfer_sampler") and hasattr(estimator, "student")
-
-
 class _Model:
     """One model of the report: what is sized and timed, on which rows, and what predicts.
 
@@ -87,10 +79,10 @@ class _Model:
             )
         _check_n_features(estimator, X, role)
         self.predictor, self.predictor_rows = estimator, X
-        if _is_metamorphosis(estimator):
+        if is_metamorphosis(estimator):
             check_is_fitted(estimator, "student_")
             self.deployed = estimator.student_
-            self.rows = estimator._validate_predict_input(X)
+            self.rows = estimator.student_input(X)
         else:
             check_is_fitted(estimator)
             self.deployed, self.rows = estimator, X
@@ -169,7 +161,7 @@ _UNKNOWN = _Size(None, None, None)
 def _unwrapped(model):
     """The estimator that does the predicting, through the wrappers whose size is its size."""
     while True:
-        if _is_metamorphosis(model):
+        if is_metamorphosis(model):
             model = model.student_
         elif isinstance(model, FrozenEstimator):
             model = model.estimator

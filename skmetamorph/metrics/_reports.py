@@ -22,8 +22,10 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from .._meta_estimator import is_metamorphosis
 from .._targets import align_proba
-from ..base import transfer_plan, with_feature_names
+from ..base import transfer_plan
+from ..utils._data import with_feature_names
 from ._fidelity import final_step, fidelity_score
 
 __all__ = [
@@ -53,13 +55,10 @@ def _resolve(teacher, student, X):
     ``fit``.
     """
     if student is None:
-        if hasattr(teacher, "teacher_") and hasattr(teacher, "student_"):
-            X = _required_X(X, teacher)
-            estimator = teacher
-            X = estimator._validate_predict_input(X)
-            return estimator.teacher_, estimator.student_, X
-        if hasattr(teacher, "transfer_sampler"):  # a metamorphosis estimator, not fitted
+        if is_metamorphosis(teacher):
             check_is_fitted(teacher, "student_")
+            X = _required_X(X, teacher)
+            return teacher.teacher_, teacher.student_, teacher.student_input(X)
         raise TypeError(
             "Pass a fitted teacher and a fitted student, or one fitted "
             "MetamorphosisClassifier / MetamorphosisRegressor with student=None; got "
@@ -483,7 +482,7 @@ def _domain_rows(sampler, teacher, X, rng):
     if hasattr(sampler, "get_params") and "random_state" in sampler.get_params(deep=False):
         if sampler.get_params(deep=False)["random_state"] is None:
             sampler.set_params(random_state=int(rng.randint(np.iinfo(np.int32).max)))
-    rows = transfer_plan(sampler, X, teacher=teacher).materialise()
+    rows = transfer_plan(sampler, X, teacher=teacher).all_rows()
     if rows.shape[0] == 0:
         raise ValueError(
             f"{type(sampler).__name__} made no rows from X: there is no domain to compare "
@@ -561,7 +560,7 @@ class _FidelityScorer:
 
     def __call__(self, estimator, X, y=None):
         estimator, X = final_step(estimator, X)
-        if not (hasattr(estimator, "teacher_") and hasattr(estimator, "student_")):
+        if not is_metamorphosis(estimator):
             raise TypeError(
                 f"A fidelity scorer needs a fitted MetamorphosisClassifier or "
                 f"MetamorphosisRegressor (or a Pipeline ending in one); got "

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._engine import map_chunks
-from ..base import ArrayPlan, BaseTransferSampler, check_transfer_rows
+from ..base import BaseTransferSampler, LabeledArrayPlan, check_transfer_rows
 from ..utils._tags import get_metamorph_tags
 from ._munge import MUNGE
 
@@ -51,7 +51,7 @@ class AdaptiveSampler(BaseTransferSampler):
 
     The rows returned are all the rows the teacher labeled, held-out slice
     included. The teacher's answers travel with them (the plan's
-    :meth:`~skmetamorph.base.TransferPlan.outputs`), so that inside
+    :meth:`~skmetamorph.base.LabeledPlan.outputs`), so that inside
     :class:`~skmetamorph.MetamorphosisClassifier` and
     :class:`~skmetamorph.MetamorphosisRegressor` the teacher is not asked
     twice: **the teacher labels at most** ``budget`` **rows in the whole
@@ -288,7 +288,7 @@ class AdaptiveSampler(BaseTransferSampler):
         """Label rows in rounds with the teacher and return them as a plan.
 
         The plan carries the teacher's answers on its rows
-        (:meth:`~skmetamorph.base.TransferPlan.outputs`). A failed call
+        (:meth:`~skmetamorph.base.LabeledPlan.outputs`). A failed call
         leaves the sampler as it was.
 
         Parameters
@@ -333,7 +333,7 @@ class AdaptiveSampler(BaseTransferSampler):
         return None, None
 
     def _fit_generate(self, X, y, teacher, rng):
-        return self._make_plan(X, y, teacher, rng).materialise()
+        return self._make_plan(X, y, teacher, rng).all_rows()
 
     def _make_plan(self, X, y, teacher, rng):
         task = self._check_teacher(teacher)
@@ -343,7 +343,7 @@ class AdaptiveSampler(BaseTransferSampler):
         rows = check_transfer_rows(
             result["rows"], np.float64 if X is None else X.dtype, n_features, "AdaptiveSampler"
         )
-        plan = ArrayPlan(rows, outputs=result["outputs"])
+        plan = LabeledArrayPlan(rows, result["outputs"])
         # Everything succeeded: only now do the fitted attributes change.
         if X is None:
             self.n_features_in_ = rows.shape[1]

@@ -5,7 +5,7 @@ from sklearn.base import clone
 from sklearn.utils import Bunch
 from sklearn.utils.metaestimators import _BaseComposition
 
-from ..base import ChunkedTransferSampler, transfer_plan
+from ..base import ChunkedTransferSampler, LabeledPlan, SamplerPlan, transfer_plan
 
 __all__ = ["UnionSampler"]
 
@@ -23,7 +23,7 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
 
     The teacher's answers that a sampler got while choosing its rows (an
     :class:`AdaptiveSampler`'s rounds) travel with the union's rows
-    (:meth:`~skmetamorph.base.TransferPlan.output_parts`): the
+    (:meth:`~skmetamorph.base.LabeledPlan.output_parts`): the
     meta-estimators label only the other samplers' rows, so the adaptive
     sampler's budget holds inside a union.
 
@@ -187,34 +187,14 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
                 parts.append(plan.rows(int(lo), int(hi)))
         return np.concatenate(parts, axis=0)  # never empty: start < stop
 
-    def _plan_output_parts(self, state, start, stop):
-        # The teacher's answers that a sampler got while choosing its rows
-        # (AdaptiveSampler's rounds) travel with the union's rows, so that
-        # they are not labeled again and the sampler's budget holds.
-        parts = []
-        for plan, offset in zip(state["plans"], state["offsets"][:-1]):
-            lo, hi = max(start - offset, 0), min(stop - offset, len(plan))
-            if lo >= hi:
-                continue
-            for part_lo, part_hi, outputs in plan.output_parts(int(lo), int(hi)):
-                if outputs is None and parts and parts[-1][2] is None:
-                    parts[-1] = (parts[-1][0], int(part_hi + offset), None)  # merge unasked
-                else:
-                    parts.append((int(part_lo + offset), int(part_hi + offset), outputs))
-        return parts or [(start, stop, None)]
-
-    def _plan_outputs(self, state, start, stop):
-        # The answers on the whole range, when every row of it has them.
-        parts = self._plan_output_parts(state, start, stop)
-        if any(outputs is None for _, _, outputs in parts):
-            return None
-        methods = set.intersection(*(set(outputs) for _, _, outputs in parts))
-        if not methods:
-            return None
-        return {
-            method: np.concatenate([outputs[method] for _, _, outputs in parts])
-            for method in sorted(methods)
-        }
+    def _make_plan(self, X, y, teacher, rng):
+        plan = super()._make_plan(X, y, teacher, rng)
+        if any(isinstance(member, LabeledPlan) for member in plan.state["plans"]):
+            # A member asked the teacher while choosing its rows
+            # (AdaptiveSampler's rounds): its answers travel with the union's
+            # rows, so that they are not labeled again and its budget holds.
+            return _LabeledUnionPlan(plan.sampler, plan.state, plan.n_samples, plan.dtype)
+        return plan
 
     def _fitted(self, rng):
         """Seeded copies of the active samplers (also kept in ``samplers_``)."""
@@ -242,3 +222,22 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
             self.samplers_.append((name, sampler))
         return [sampler for _, sampler in self.samplers_]
 
+
+class _LabeledUnionPlan(SamplerPlan, LabeledPlan):
+    """A union's rows, with the teacher's answers where a member's plan has them."""
+
+    def output_parts(self, start, stop):
+        parts = []
+        for plan, offset in zip(self.state["plans"], self.state["offsets"][:-1]):
+            lo, hi = int(max(start - offset, 0)), int(min(stop - offset, len(plan)))
+            if lo >= hi:
+                continue
+            member_parts = (
+                plan.output_parts(lo, hi) if isinstance(plan, LabeledPlan) else [(lo, hi, None)]
+            )
+            for part_lo, part_hi, outputs in member_parts:
+                if outputs is None and parts and parts[-1][2] is None:
+                    parts[-1] = (parts[-1][0], int(part_hi + offset), None)  # merge unasked
+                else:
+                    parts.append((int(part_lo + offset), int(part_hi + offset), outputs))
+        return parts or [(start, stop, None)]

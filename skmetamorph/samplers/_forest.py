@@ -8,7 +8,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
-from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler, unlabeled_mask
+from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._data import unlabeled_mask
 
 __all__ = ["ForestLeafSampler"]
 

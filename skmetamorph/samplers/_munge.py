@@ -10,7 +10,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
-from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler, batch_ranges
+from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._data import batch_ranges
 from ._features import CategoricalFeaturesMixin
 
 __all__ = ["MUNGE"]

@@ -2,7 +2,8 @@
 
 from sklearn.utils._param_validation import StrOptions
 
-from ..base import ChunkedTransferSampler, unlabeled_mask
+from ..base import ChunkedTransferSampler
+from ..utils._data import unlabeled_mask
 
 __all__ = ["PoolSampler"]
 

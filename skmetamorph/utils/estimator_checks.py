@@ -24,7 +24,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
-from ..base import UNLABELED
+from ._data import UNLABELED
 from ._tags import get_metamorph_tags
 
 __all__ = ["check_transfer_sampler", "transfer_sampler_checks"]

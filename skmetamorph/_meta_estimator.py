@@ -7,14 +7,15 @@ verbose stages, ``predict`` / ``fidelity`` and the tags. The template is::
 
     validate -> fit the teacher -> plan the transfer set -> label -> fit or stream the student
 
-and each step that differs between the tasks is a hook the subclass
-overrides (``_validate_fit_data``, ``_task_setup``, ``_labeler``,
-``_labeled_targets``, ``_fit_student``, ``_partial_fit_student``, ...), as
-scikit-learn's ``_BaseStacking`` serves ``StackingClassifier`` and
-``StackingRegressor``.
+How the teacher's knowledge reaches the student (hard labels, soft labels in
+one of their forms, per-class regression, regression) is one
+:class:`~skmetamorph._target_kinds.TargetKind` object per fit, chosen by the
+task (``_target_kind_class``); the task classes keep only validation, the
+classes and their public methods, as scikit-learn's ``_BaseStacking`` serves
+``StackingClassifier`` and ``StackingRegressor``.
 
 A fit is a transaction: the teacher, transfer set and student are built in
-a :class:`_Fit` record and become the estimator's attributes only once all of
+a :class:`FitRecord` and become the estimator's attributes only once all of
 them succeeded.
 """
 
@@ -25,7 +26,9 @@ import pickle
 import tempfile
 import warnings
 from abc import ABCMeta, abstractmethod
+from dataclasses import dataclass
 from numbers import Integral
+from typing import Optional
 
 import joblib
 import numpy as np
@@ -49,16 +52,16 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._engine import materialise, stream_to_student
+from ._engine import label_transfer_set, stream_to_student
 from ._fingerprint import code_key
 from ._progress import Progress, Stage
 from ._teachers import fit_teacher, needs_no_data
-from .base import transfer_plan, with_feature_names
-from .metrics import fidelity_score
+from .base import transfer_plan
+from .utils._data import with_feature_names
 from .samplers import PoolSampler
 from .utils._tags import MetamorphTags, get_metamorph_tags
 
-__all__ = ["BaseMetamorphosis", "seed_unseeded"]
+__all__ = ["BaseMetamorphosis", "is_metamorphosis", "seed_unseeded"]
 
 
 def _with_seed_keys(estimator):
@@ -154,18 +157,6 @@ def reseeded_for_pass(estimator, pass_index):
     return estimator
 
 
-def accepts_parameter(method, name):
-    """Whether ``method`` has a parameter ``name`` (or takes ``**kwargs``).
-
-    Used only for scikit-learn's own conventions (``classes`` of
-    ``partial_fit``, ``sample_weight``); capabilities beyond them are tags.
-    """
-    parameters = inspect.signature(method).parameters
-    return name in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
-
-
 #: numpydoc entries of the parameters and attributes both meta-estimators
 #: share, written once; each class docstring takes them as ``%(name)s``.
 SHARED_DOCS = {
@@ -251,15 +242,40 @@ def with_shared_docs(cls):
     return cls
 
 
-class _Fit:
+@dataclass(slots=True)
+class FitRecord:
     """What one fit builds, kept apart from the estimator until the fit succeeded.
 
-    The task hooks read and add to it (the classifier its ``classes``, the
-    labeled rows' true classes for a distillation student, ...).
+    Built at the top of ``fit`` with the validated input; the template fills
+    each later field once, in this order, and :meth:`BaseMetamorphosis._commit`
+    turns the record into fitted attributes. Declared with ``slots``: no step
+    can add a field on the side.
     """
 
-    def __init__(self, **values):
-        self.__dict__.update(values)
+    #: Validated training rows (None for a data-free fit), targets, labeled mask.
+    X: Optional[np.ndarray]
+    y: Optional[np.ndarray]
+    labeled: np.ndarray
+    #: Column names of ``X`` when it had them: teacher, sampler and student see them.
+    names: Optional[np.ndarray]
+    #: The rows' weights (None: unweighted), the labeled rows' share of them, and
+    #: the weight of every transfer row (the mean of the given weights).
+    sample_weight: Optional[np.ndarray]
+    head_weight: np.ndarray
+    transfer_weight: float
+    #: The teacher's tag "needs no data", looked up once per fit.
+    data_free: bool
+    #: How the teacher fit and the labeled set are cached (``memory=``).
+    cache: Optional["_TransferCache"] = None
+    teacher: object = None
+    #: The classifier's classes (None for regression).
+    classes: Optional[np.ndarray] = None
+    sampler: object = None
+    plan: object = None
+    #: The kind of target (a :class:`~skmetamorph._target_kinds.TargetKind`).
+    kind: object = None
+    #: The student being trained (wrapped as the kind of target needs).
+    student: object = None
 
     def frame(self, X):
         """``X`` with the user's column names (a DataFrame) when ``X`` had them."""
@@ -313,12 +329,13 @@ class _TransferCache:
             return fit_teacher(*args, **params)
         return self.memory.cache(_fit_teacher_keyed)(self.code_key, *args, **params)
 
-    def materialise(self, plan, labeler, head_rows, head_targets, **work):
+    def labeled_transfer_set(self, plan, labeler, head_rows, head_targets, **work):
+        """The student's rows and targets: loaded when seen before, else labeled (and kept)."""
         if not self.active:
-            return materialise(plan, labeler, head_rows, head_targets, **work)
+            return label_transfer_set(plan, labeler, head_rows, head_targets, **work)
         settings = copy.copy(labeler)
         settings.teacher = self.teacher_key  # the teacher by the inputs of its fit
-        cached = self.memory.cache(_labeled_transfer_set, ignore=["labeler", "work"])
+        cached = self.memory.cache(_labeled_transfer_set_keyed, ignore=["labeler", "work"])
         return cached(joblib.hash(settings), plan, labeler, head_rows, head_targets, work)
 
 
@@ -350,9 +367,9 @@ def checked_memory(memory):
     return checked
 
 
-def _labeled_transfer_set(labeling_key, plan, labeler, head_rows, head_targets, work):
-    """:func:`materialise` with a key that names the labeler (``memory.cache`` target)."""
-    return materialise(plan, labeler, head_rows, head_targets, **work)
+def _labeled_transfer_set_keyed(labeling_key, plan, labeler, head_rows, head_targets, work):
+    """:func:`label_transfer_set` with a key that names the labeler (``memory.cache`` target)."""
+    return label_transfer_set(plan, labeler, head_rows, head_targets, **work)
 
 
 class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
@@ -472,20 +489,24 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _fit(self, X, y, fit_params):
         """The template: validate, teacher, plan, label, student, commit."""
-        self._check_kinds()
-        X, y, labeled = self._validate_fit_data(X, y)
+        kind_class = self._target_kind_class()
+        self._check_kinds(kind_class)
+        data_free = needs_no_data(self.teacher)  # the teacher's tags, looked up once
+        X, y, labeled = self._validate_fit_data(X, y, data_free)
         teacher_params, sample_weight = self._route_metadata(fit_params, X)
-        self._check_weights(y, labeled, sample_weight)
-        self._check_student_setup(weighted=sample_weight is not None)
+        self._check_weights(y, labeled, sample_weight, data_free)
+        self._check_student_setup(kind_class, weighted=sample_weight is not None)
         if self.fresh_rows:
             self._check_fresh_rows()
         rng = check_random_state(self.random_state)
         memory = checked_memory(self.memory)
-        fit = _Fit(
+        fit = FitRecord(
             X=X,
             y=y,
             labeled=labeled,
+            names=getattr(self, "feature_names_in_", None),
             sample_weight=sample_weight,
+            head_weight=np.empty(0) if sample_weight is None else sample_weight[labeled],
             # Every transfer row weighs the mean of the given weights (computed
             # once here, not per streamed chunk).
             transfer_weight=(
@@ -493,19 +514,17 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 if sample_weight is not None and sample_weight.size
                 else 1.0
             ),
-            # Teacher, sampler and student see X's column names when it had them.
-            names=getattr(self, "feature_names_in_", None),
+            data_free=data_free,
         )
         n_labeled, n_rows = int(labeled.sum()), labeled.shape[0]
 
         with self._stage("teacher fit", f"{n_labeled} labeled of {n_rows} rows"):
             teacher = self._seeded(clone(self._teacher_template()), rng)
-            teacher_args = (
-                teacher, fit.frame(X), self._teacher_y(y, labeled), labeled, self._teacher_data()
-            )
+            teacher_y, teacher_data = self._teacher_inputs(y, labeled)
+            teacher_args = (teacher, fit.frame(X), teacher_y, labeled, teacher_data)
             fit.cache = _TransferCache(memory, teacher_args, teacher_params)
             fit.teacher = fit.cache.fit_teacher(*teacher_args, **teacher_params)
-        self._task_setup(fit)
+        fit.classes = self._classes_for(fit)
 
         # safe=False: a duck-typed sampler (fit_generate only, no get_params)
         # is deep-copied instead of cloned.
@@ -518,32 +537,38 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             )
             stage["info"] = f"{len(fit.plan)} transfer rows"
 
-        fit.student = self._seeded(clone(self.student), rng)
-        method = "partial_fit" if self.streaming else "fit"
+        fit.kind = kind_class.for_fit(self.get_params(deep=False), fit.classes, fit.names)
+        student = self._seeded(clone(self.student), rng)
+        # The student's own tag, read before the kind may wrap it.
+        partial_fit_params = self._partial_fit_params(student)
+        fit.student = fit.kind.prepared_student(student)
         if self.include_labeled and n_labeled > 0:
-            head_rows, head_targets = self._labeled_targets(fit, X[labeled], y[labeled], method)
-            if sample_weight is not None:
-                fit.head_weight = sample_weight[labeled]
+            head_rows = X[labeled]
+            head_targets = fit.kind.labeled_targets(fit.teacher, head_rows, y[labeled])
         else:
             dtype = fit.plan.dtype if X is None else X.dtype
             head_rows, head_targets = np.empty((0, fit.plan.n_features), dtype), None
+            fit.head_weight = np.empty(0)
         if len(fit.plan) == 0 and head_rows.shape[0] == 0:
             raise ValueError(
                 f"The transfer set is empty: {type(fit.sampler).__name__} made no rows and "
                 "no labeled rows join it (include_labeled=False, or no labels). Lower the "
                 "sampler's threshold, use another sampler or set include_labeled=True."
             )
-        labeler = self._labeler(fit)
+        labeler = fit.kind.labeler(fit.teacher)
         if self.streaming:
             n_student_rows = len(fit.plan) + head_rows.shape[0]
             info = f"{n_student_rows} rows x {self.n_passes} passes, streamed"
             if self.fresh_rows:
                 info += ", fresh rows each pass"
+
+            def partial_fit(rows, targets, head):
+                weights = self._student_weights(fit, rows.shape[0], head)
+                fit.kind.partial_fit(fit.student, rows, targets, weights, head, partial_fit_params)
+
             with self._stage("student fit", info):
                 stream_to_student(
-                    lambda rows, targets, head: self._partial_fit_student(
-                        fit, rows, targets, head
-                    ),
+                    partial_fit,
                     fit.plan,
                     labeler,
                     head_rows,
@@ -557,7 +582,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 )
         else:
             with self._stage("labeling", f"{len(fit.plan)} rows"):
-                X_student, targets = fit.cache.materialise(
+                X_student, targets = fit.cache.labeled_transfer_set(
                     fit.plan,
                     labeler,
                     head_rows,
@@ -567,7 +592,8 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                     progress=self._progress("labeling", len(fit.plan)),
                 )
             with self._stage("student fit", f"{X_student.shape[0]} rows"):
-                self._fit_student(fit, X_student, targets)
+                weights = self._student_weights(fit, X_student.shape[0], "all")
+                fit.kind.fit(fit.student, X_student, targets, weights)
         self._commit(fit)
         return self
 
@@ -577,13 +603,18 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self.transfer_sampler_ = fit.sampler
         self.student_ = fit.student
         self.n_transfer_samples_ = len(fit.plan)
+        # How the student's outputs are read back, fixed at fit (labels may change later).
+        self._target_kind_ = fit.kind
+        if fit.classes is not None:  # a classification fit
+            self.classes_ = fit.classes
+            self.student_output_ = fit.kind.output
         if fit.X is None:  # a data-free fit: the sampler defined the rows
             self.n_features_in_ = fit.plan.n_features
             self.__dict__.pop("feature_names_in_", None)
 
     # ------------------------------------------------------------ task hooks
     @abstractmethod
-    def _validate_fit_data(self, X, y):
+    def _validate_fit_data(self, X, y, data_free):
         """``(X, y, labeled)``: validated rows (or None), targets (or None), labeled mask."""
 
     def _validate_data_free(self, y):
@@ -696,16 +727,14 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         """
         if fit.sample_weight is None:
             return None
-        head_weight = getattr(fit, "head_weight", np.empty(0))
         if head is None:
             return np.full(n_rows, fit.transfer_weight)
         if isinstance(head, slice):
-            return head_weight[head]
-        return np.concatenate(
-            [head_weight, np.full(n_rows - len(head_weight), fit.transfer_weight)]
-        )
+            return fit.head_weight[head]
+        n_head = len(fit.head_weight)
+        return np.concatenate([fit.head_weight, np.full(n_rows - n_head, fit.transfer_weight)])
 
-    def _check_student_setup(self, weighted=False):
+    def _check_student_setup(self, kind_class, weighted=False):
         """Raise a clear error before any work when the student cannot be trained."""
         if self.streaming and not callable(getattr(self.student, "partial_fit", None)):
             raise ValueError(
@@ -722,6 +751,12 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
                 "(sklearn.set_config(enable_metadata_routing=True)) and request the weights "
                 "on its last step (set_fit_request(sample_weight=True))."
             )
+        kind_class.check_setup(
+            student=self.student,
+            teachers=self._teacher_list(),
+            method="partial_fit" if self.streaming else "fit",
+            student_takes_weights=self._student_takes_weights(),
+        )
 
     def _check_fresh_rows(self):
         """``fresh_rows=True`` needs a streamed fit and a sampler that has randomness to renew."""
@@ -768,61 +803,56 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         # Named, not through **kwargs: Pipeline.fit(**params) wants step__sample_weight.
         return "sample_weight" in inspect.signature(getattr(self.student, method)).parameters
 
-    def _check_kinds(self):
-        """Raise when the teacher or student declares the wrong kind (classifier/regressor).
+    def _check_kinds(self, kind_class):
+        """Raise when a teacher or the student declares the wrong kind (classifier/regressor).
 
-        Estimators that declare no type (duck-typed ones) are trusted.
+        The teachers must be of the task's kind, the student of the kind its
+        targets need (``kind_class.student_type``). Estimators that declare no
+        type (duck-typed ones) are trusted.
         """
+        student_type = declared_type(self.student)
+        if student_type in _KINDS and student_type != kind_class.student_type:
+            raise ValueError(self._wrong_student_message(kind_class, student_type))
         wanted, wrong, other_task = self._kind
-        for role, estimator in self._kind_roles():
-            if declared_type(estimator) == wrong:
+        for teacher in self._teacher_list():
+            if declared_type(teacher) == wrong:
                 raise ValueError(
-                    f"{type(self).__name__} needs a {wanted} as its {role}; "
-                    f"{type(estimator).__name__} is a {wrong}. Use {other_task}, or a "
+                    f"{type(self).__name__} needs a {wanted} as its teacher; "
+                    f"{type(teacher).__name__} is a {wrong}. Use {other_task}, or a "
                     f"{wanted}."
                 )
 
-    def _kind_roles(self):
-        """``(role, estimator)`` pairs that must be of the task's kind (task hook)."""
-        return [("student", self.student)] + [("teacher", t) for t in self._teacher_list()]
+    def _wrong_student_message(self, kind_class, student_type):
+        """Why the student's declared kind cannot learn these targets (task hook)."""
+        wanted, _, other_task = self._kind
+        return (
+            f"{type(self).__name__} needs a {wanted} as its student; "
+            f"{type(self.student).__name__} is a {student_type}. Use {other_task}, or a "
+            f"{wanted}."
+        )
 
-    def _check_weights(self, y, labeled, sample_weight):
+    def _check_weights(self, y, labeled, sample_weight, data_free):
         """Raise when the weights leave nothing to learn from (task hook)."""
 
-    def _teacher_data(self):
-        """Rows a trainable teacher sees: "auto" (all rows for semi-supervised ones)."""
-        return "auto"
+    def _teacher_inputs(self, y, labeled):
+        """``(y, teacher_data)``: the targets a teacher is fitted with, and which rows it sees.
 
-    def _teacher_y(self, y, labeled):
-        """The targets a teacher is fitted with (the task's unlabeled marker as it expects)."""
-        return y
+        The targets carry the task's unlabeled marker as the teacher expects
+        it; ``teacher_data="auto"`` gives semi-supervised teachers all rows.
+        """
+        return y, "auto"
 
-    def _task_setup(self, fit):
-        """Task state that depends on the fitted teacher (the classifier's classes)."""
+    def _classes_for(self, fit):
+        """The classes of a classification fit, once the teacher is fitted (task hook)."""
+        return None
 
     @abstractmethod
     def _sampler_y(self, fit):
         """What the sampler sees as ``y``: labels with ``-1`` for unlabeled rows."""
 
     @abstractmethod
-    def _labeled_targets(self, fit, X_labeled, y_labeled, method):
-        """``(rows, targets)`` of the labeled rows that join the student's rows."""
-
-    @abstractmethod
-    def _labeler(self, fit):
-        """The picklable labeler that turns transfer rows into the student's targets."""
-
-    @abstractmethod
-    def _fit_student(self, fit, X, targets):
-        """Fit ``fit.student`` on all rows (labeled rows first) and their targets."""
-
-    def _partial_fit_student(self, fit, X, targets, head):
-        """One streamed ``partial_fit`` step on a chunk (``head``: its slice of labeled rows)."""
-        kwargs = self._partial_fit_params(fit.student)
-        weights = self._student_weights(fit, X.shape[0], head)
-        if weights is not None:
-            kwargs["sample_weight"] = weights
-        fit.student.partial_fit(fit.frame(X), targets, **kwargs)
+    def _target_kind_class(self):
+        """The :class:`~skmetamorph._target_kinds.TargetKind` subclass this fit uses."""
 
     # --------------------------------------------------------------- helpers
     def _partial_fit_params(self, student):
@@ -896,17 +926,20 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The student's predictions: classes for a classifier, values for a
-            regressor.
+            The student's predictions: classes for a classifier (for a
+            regressor student of a classifier, ``labels="proba"`` or
+            ``"logit"``, the class of its largest regressed value), values
+            for a regressor.
         """
-        X = self._validate_predict_input(X)
-        return self.student_.predict(X)
+        X = self.student_input(X)
+        return self._target_kind_.predict(self.student_, X)
 
     def fidelity(self, X):
         """Agreement of the student with its teacher on ``X``.
 
         For a classifier, the fraction of rows on which the student predicts
-        the teacher's class; for a regressor, the R² of the student's
+        the teacher's class (a regressor student's classes are those of
+        :meth:`predict`); for a regressor, the R² of the student's
         predictions against the teacher's (averaged uniformly over outputs).
         See :func:`skmetamorph.metrics.fidelity_score`.
 
@@ -920,11 +953,33 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         fidelity : float
             In [0, 1] for a classifier; at most 1 (a perfect copy) for a regressor.
         """
-        X = self._validate_predict_input(X)
-        return fidelity_score(self.teacher_, self.student_, X)
+        # The metrics read fitted meta-estimators (they import this module), so
+        # they are imported when called, not with this module.
+        from .metrics import fidelity_score
 
-    def _validate_predict_input(self, X):
-        """Checked rows, as a DataFrame with the fit's column names when it had them."""
+        X = self.student_input(X)
+        # A student whose outputs are read (regressed per-class values) is
+        # compared through this estimator's own predict.
+        reads = self._target_kind_.output in ("class", "value")
+        return fidelity_score(self.teacher_, self.student_ if reads else self, X)
+
+    def student_input(self, X):
+        """``X`` as the fitted teacher and student see it: validated, with the fit's column names.
+
+        What :meth:`predict` passes to the student, for code that calls the
+        fitted ``teacher_`` or ``student_`` itself (reports, rules, timing).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows.
+
+        Returns
+        -------
+        X_checked : ndarray or DataFrame of shape (n_samples, n_features)
+            Float rows; a DataFrame with ``feature_names_in_`` as its columns
+            when the fit's ``X`` had string column names.
+        """
         check_is_fitted(self)
         X = validate_data(
             self,
@@ -936,8 +991,16 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         return with_feature_names(X, getattr(self, "feature_names_in_", None))
 
 
+#: The kinds an estimator can declare that the meta-estimators check.
+_KINDS = ("classifier", "regressor")
+
 #: Attributes that input validation sets on the estimator before the fit's work.
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+
+
+def is_metamorphosis(estimator):
+    """Whether ``estimator`` is one of the meta-estimators (public in ``skmetamorph.utils``)."""
+    return isinstance(estimator, BaseMetamorphosis)
 
 
 def declared_type(estimator):
@@ -954,14 +1017,3 @@ def _allows_nan(estimator):
         return get_tags(estimator).input_tags.allow_nan
     except AttributeError:  # no __sklearn_tags__: a duck-typed sampler or estimator
         return False
-
-
-def student_has(attr):
-    """For ``available_if``: the (fitted, else unfitted) student has ``attr``."""
-
-    def check(self):
-        student = getattr(self, "student_", self.student)
-        getattr(student, attr)  # raises AttributeError, which hides the method
-        return True
-
-    return check
