@@ -18,14 +18,14 @@ from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.multioutput import MultiOutputRegressor
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._optional_dependencies import check_matplotlib_support
+from sklearn.utils import check_random_state
 
 from ._base import BaseMetamorphosis, seed_unseeded
 from ._classifier import _takes_multi_output
 from ._targets import centred_logits
 from .base import unlabeled_mask
 from .metrics import compression_report, fidelity_score
+from .utils._sklearn_compat import _safe_indexing, check_matplotlib_support
 
 __all__ = ["CompressionDisplay", "FidelitySizeDisplay"]
 

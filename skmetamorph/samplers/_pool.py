@@ -1,8 +1,8 @@
 """The identity sampler: the given rows themselves, relabeled by the teacher."""
 
-from sklearn.utils._param_validation import StrOptions
 
 from ..base import ChunkedTransferSampler, unlabeled_mask
+from ..utils._sklearn_compat import StrOptions
 
 __all__ = ["PoolSampler"]
 
