@@ -95,11 +95,17 @@ def _sources():
 @pytest.mark.parametrize(
     "source, expected",
     [
-        ("from sklearn.utils._param_validation import Interval", ["sklearn.utils._param_validation.Interval"]),
+        (
+            "from sklearn.utils._param_validation import Interval",
+            ["sklearn.utils._param_validation.Interval"],
+        ),
         ("from sklearn.base import BaseEstimator, _fit_context", ["sklearn.base._fit_context"]),
         ("import sklearn.utils._tags as t", ["sklearn.utils._tags"]),
         ("import sklearn\nsklearn.utils._safe_indexing(x, [0])", ["sklearn.utils._safe_indexing"]),
-        ("def f():\n    from sklearn.utils.validation import _num_samples", ["sklearn.utils.validation._num_samples"]),
+        (
+            "def f():\n    from sklearn.utils.validation import _num_samples",
+            ["sklearn.utils.validation._num_samples"],
+        ),
         ("from sklearn.utils import check_array, Tags", []),
         ("from sklearn.base import BaseEstimator\nBaseEstimator.__init__", []),
         ("from .utils._sklearn_compat import Interval", []),
@@ -142,3 +148,28 @@ def test_compat_exports_resolve():
     # The error raised by invalid parameters is both kinds of errors users catch.
     assert issubclass(_sklearn_compat.InvalidParameterError, ValueError)
     assert issubclass(_sklearn_compat.InvalidParameterError, TypeError)
+
+
+def test_base_composition_rejects_classes_on_every_release():
+    # scikit-learn 1.9 added this check; the compat class has it before too.
+    from sklearn.linear_model import LinearRegression
+
+    class Composition(_sklearn_compat._BaseComposition):
+        def __init__(self, steps=()):
+            self.steps = steps
+
+    composition = Composition()
+    composition._check_estimators_are_instances([LinearRegression()])
+    with pytest.raises(TypeError, match="Expected an estimator instance"):
+        composition._check_estimators_are_instances([LinearRegression])
+
+
+def test_parametrize_with_checks_gives_a_list():
+    # Before scikit-learn 1.9 the cases came as a generator, which pytest 9
+    # deprecates.
+    from sklearn.linear_model import LinearRegression
+
+    mark = _sklearn_compat.parametrize_with_checks([LinearRegression()])
+    argnames, argvalues = mark.args
+    assert argnames == "estimator, check"
+    assert isinstance(argvalues, list) and argvalues

@@ -6,9 +6,10 @@ public: parameter constraints (:class:`Interval`, :class:`StrOptions`,
 the ``_fit_context`` decorator, ``_check_sample_weight``, ``_num_samples``,
 ``_safe_indexing``, ``_routing_enabled``, ``check_matplotlib_support`` and
 ``_BaseComposition``; and a testing helper whose behaviour changed within
-the supported range (``parametrize_with_checks``). scikit-learn may move or change them in any release
-without a deprecation cycle, while ``pyproject.toml`` promises every release
-from the declared floor (``scikit-learn>=1.6``) on.
+the supported range (``parametrize_with_checks``). scikit-learn may move or
+change them in any release without a deprecation cycle, while
+``pyproject.toml`` promises every release from the declared floor
+(``scikit-learn>=1.6``) on.
 
 So no other module of the package, its tests or its benchmarks imports a
 private scikit-learn name: they import it from here, and
@@ -43,7 +44,6 @@ know about:
 - ``_BaseComposition._check_estimators_are_instances`` (a class given where
   an instance is expected raises ``TypeError``) appeared in scikit-learn 1.9;
   the ``_BaseComposition`` here has it on every release.
-
 - ``_check_sample_weight`` rejects all-zero weights (``ValueError``, unless
   ``allow_all_zero_weights=True``) from scikit-learn 1.9 on and accepts them
   before; ``dtype``, ``copy`` and ``ensure_non_negative`` are its only
