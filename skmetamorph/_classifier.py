@@ -11,7 +11,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -20,6 +19,7 @@ from ._meta_estimator import BaseMetamorphosis, with_shared_docs
 from ._target_kinds import classification_kind
 from ._teachers import TeacherEnsemble, is_semi_supervised
 from .utils._data import UNLABELED, unlabeled_mask
+from .utils._sklearn_compat import Interval, StrOptions
 
 __all__ = ["MetamorphosisClassifier"]
 

@@ -5,10 +5,9 @@ from numbers import Integral
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._tags import ClassifierTags, RegressorTags
+from sklearn.utils import ClassifierTags, RegressorTags
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -17,6 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from ._engine import map_chunks
+from .utils._sklearn_compat import Interval, StrOptions, _fit_context
 from .utils._tags import MetamorphTags
 
 __all__ = ["FunctionTeacher"]

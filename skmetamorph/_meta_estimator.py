@@ -33,19 +33,16 @@ from typing import Optional
 import joblib
 import numpy as np
 from joblib import Memory
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _routing_enabled,
     get_routing_for_object,
     process_routing,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     check_memory,
     has_fit_parameter,
@@ -57,8 +54,15 @@ from ._fingerprint import code_key
 from ._progress import Progress, Stage
 from ._teachers import fit_teacher, needs_no_data
 from .base import transfer_plan
-from .utils._data import with_feature_names
 from .samplers import PoolSampler
+from .utils._data import with_feature_names
+from .utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    _check_sample_weight,
+    _fit_context,
+    _routing_enabled,
+)
 from .utils._tags import MetamorphTags, get_metamorph_tags
 
 __all__ = ["BaseMetamorphosis", "is_metamorphosis", "seed_unseeded"]

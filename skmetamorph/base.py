@@ -23,13 +23,13 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import validate_data
 
 from ._random import row_uniforms
 from .utils import _data
 from .utils._data import batch_ranges, with_feature_names
+from .utils._sklearn_compat import Interval, _fit_context
 from .utils._tags import MetamorphTags
 
 __all__ = [

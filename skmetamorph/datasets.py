@@ -22,7 +22,8 @@ import numpy as np
 # can monkeypatch ``skmetamorph.datasets.fetch_openml`` to work offline.
 from sklearn.datasets import fetch_openml
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions, validate_params
+
+from .utils._sklearn_compat import StrOptions, validate_params
 
 __all__ = ["load_mnist"]
 

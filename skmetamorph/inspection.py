@@ -17,14 +17,14 @@ import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._optional_dependencies import check_matplotlib_support
+from sklearn.utils import check_random_state
 
 from ._meta_estimator import BaseMetamorphosis, seed_unseeded
 from ._target_kinds import per_class_regressor
 from ._targets import centred_logits
-from .utils._data import unlabeled_mask
 from .metrics import compression_report, fidelity_score
+from .utils._data import unlabeled_mask
+from .utils._sklearn_compat import _safe_indexing, check_matplotlib_support
 
 __all__ = ["CompressionDisplay", "FidelitySizeDisplay"]
 

@@ -27,10 +27,10 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from .utils._sklearn_compat import Interval, StrOptions, _fit_context
 from .utils._tags import MetamorphTags
 
 __all__ = ["PRIM"]

@@ -11,10 +11,10 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, SGDClassi
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils._param_validation import InvalidParameterError
 
 from skmetamorph import FunctionTeacher, MetamorphosisClassifier, MetamorphosisRegressor
 from skmetamorph.samplers import AdaptiveSampler, PoolSampler, SobolSampler, UniformSampler
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 
 #: Rows each counting function was called on, reset before every test.
 ROWS = {"n": 0, "calls": 0}

@@ -22,7 +22,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils._param_validation import InvalidParameterError
 
 from skmetamorph import FunctionTeacher, MetamorphosisClassifier, MetamorphosisRegressor
 from skmetamorph.metrics import fidelity_score, fidelity_scorer
@@ -39,6 +38,7 @@ from skmetamorph.samplers import (
     SobolSampler,
     UniformSampler,
 )
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 
 # ---------------------------------------------------------------- data
 X_CLS, Y_CLS = make_classification(

@@ -10,7 +10,6 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.semi_supervised import LabelSpreading
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import MetamorphosisClassifier, TeacherEnsemble
 from skmetamorph.samplers import (
@@ -24,6 +23,7 @@ from skmetamorph.samplers import (
     UniformSampler,
     UnionSampler,
 )
+from skmetamorph.utils._sklearn_compat import parametrize_with_checks
 
 #: -1 is the unlabeled marker of scikit-learn's semi-supervised convention,
 #: which MetamorphosisClassifier follows, so a dataset whose real classes are

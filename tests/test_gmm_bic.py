@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_circles
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from skmetamorph.samplers import GMMSampler
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 from skmetamorph.utils.estimator_checks import check_transfer_sampler
 
 COVARIANCE_TYPES = {"spherical", "diag", "full", "tied"}

@@ -6,11 +6,11 @@ from scipy.ndimage import gaussian_filter, map_coordinates
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import MetamorphosisClassifier
 from skmetamorph.samplers import ElasticDistortionSampler, ImageRotationSampler, ImageShiftSampler
 from skmetamorph.samplers._image import _smoothing_matrix, _split_uniforms, _warp
+from skmetamorph.utils._sklearn_compat import parametrize_with_checks
 
 RANDOM = [
     ImageRotationSampler(max_angle=20, max_shift=1.5, max_scale=0.2),

@@ -12,10 +12,10 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils._param_validation import InvalidParameterError
 
 from skmetamorph import FunctionTeacher, MetamorphosisClassifier
 from skmetamorph.samplers import AdaptiveSampler, PoolSampler, UnionSampler
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 
 #: Rows the counting teacher function was asked about, reset before every test.
 ROWS = {"n": 0}

@@ -8,10 +8,10 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils._param_validation import InvalidParameterError
 
 from skmetamorph import MetamorphosisClassifier, MetamorphosisRegressor
 from skmetamorph.samplers import MUNGE, GaussianNoiseSampler, PoolSampler
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 
 CALLS = {"fit": 0, "predict": 0}
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from sklearn.utils._param_validation import InvalidParameterError
 
 from skmetamorph._random import rows_in_rounds
 from skmetamorph.samplers import MUNGE
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 from skmetamorph.utils.estimator_checks import check_transfer_sampler
 
 

@@ -9,13 +9,13 @@ import pytest
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import FunctionTeacher, MetamorphosisClassifier
 from skmetamorph.metrics import pr_auc_score
 from skmetamorph.rules import extract_rules
 from skmetamorph.samplers import LatinHypercubeSampler, SobolSampler
 from skmetamorph.scenario import PRIM
+from skmetamorph.utils._sklearn_compat import parametrize_with_checks
 
 ORACLE = json.loads((Path(__file__).parent / "oracle" / "prim_ema.json").read_text())
 

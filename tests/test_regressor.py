@@ -15,7 +15,6 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import FunctionTeacher, MetamorphosisRegressor
 from skmetamorph.metrics import fidelity_scorer
@@ -29,6 +28,7 @@ from skmetamorph.samplers import (
     UniformSampler,
     UnionSampler,
 )
+from skmetamorph.utils._sklearn_compat import parametrize_with_checks
 
 
 def linear_function(X):

@@ -17,12 +17,12 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.svm import SVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from skmetamorph import MetamorphosisClassifier
 from skmetamorph._targets import soften
 from skmetamorph.samplers import MUNGE, PoolSampler
+from skmetamorph.utils._sklearn_compat import InvalidParameterError
 
 X, Y_INT = make_classification(
     n_samples=240, n_features=5, n_informative=3, n_redundant=0, n_classes=3, random_state=0

@@ -11,7 +11,6 @@ from sklearn.datasets import make_moons
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import MetamorphosisClassifier
 from skmetamorph.samplers import (
@@ -24,6 +23,7 @@ from skmetamorph.samplers import (
     SobolSampler,
     teacher_uncertainty,
 )
+from skmetamorph.utils._sklearn_compat import parametrize_with_checks
 
 QMC_SAMPLERS = [SobolSampler, LatinHypercubeSampler, HaltonSampler]
 

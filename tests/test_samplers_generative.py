@@ -10,8 +10,6 @@ from hypothesis.extra import numpy as hnp
 from scipy import stats
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 from skmetamorph._random import rows_in_rounds
@@ -24,6 +22,7 @@ from skmetamorph.samplers import (
     UniformSampler,
     UnionSampler,
 )
+from skmetamorph.utils._sklearn_compat import InvalidParameterError, parametrize_with_checks
 
 # One instance of each sampler with a fixed seed, for the tests that apply to all.
 SEEDED_SAMPLERS = [

@@ -11,13 +11,13 @@ from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skmetamorph import MetamorphosisClassifier
 from skmetamorph._random import row_uniforms, rows_in_rounds
 from skmetamorph.metrics import fidelity_score
 from skmetamorph.samplers._forest import ForestLeafSampler
 from skmetamorph.samplers._hotdeck import SPUNGE
+from skmetamorph.utils._sklearn_compat import parametrize_with_checks
 from skmetamorph.utils.estimator_checks import check_transfer_sampler, default_data
 
 CONTRACT_SAMPLERS = [

@@ -16,8 +16,6 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
 import skmetamorph.samplers as samplers_package
@@ -25,6 +23,7 @@ from skmetamorph import MetamorphosisClassifier
 from skmetamorph.samplers import MUNGE
 from skmetamorph.samplers._deep import CTGANSampler, GaussianCopulaSampler, TVAESampler
 from skmetamorph.samplers._imblearn import SMOTESampler
+from skmetamorph.utils._sklearn_compat import InvalidParameterError, parametrize_with_checks
 from skmetamorph.utils.estimator_checks import check_transfer_sampler, default_data
 
 

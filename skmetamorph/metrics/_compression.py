@@ -28,11 +28,15 @@ from sklearn.base import is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.semi_supervised import SelfTrainingClassifier
-from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval, validate_params
-from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._meta_estimator import is_metamorphosis
+from ..utils._sklearn_compat import (
+    Interval,
+    _num_samples,
+    _safe_indexing,
+    validate_params,
+)
 from ._reports import _resolve
 
 __all__ = ["compression_report"]

@@ -19,14 +19,19 @@ import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.metrics import r2_score
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from .._meta_estimator import is_metamorphosis
 from .._targets import align_proba
 from ..base import transfer_plan
 from ..utils._data import with_feature_names
-from ._fidelity import final_step, fidelity_score
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    validate_params,
+)
+from ._fidelity import fidelity_score, final_step
 
 __all__ = [
     "fidelity_report",

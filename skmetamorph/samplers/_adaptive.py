@@ -12,10 +12,10 @@ from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import Pipeline
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._engine import map_chunks
 from ..base import BaseTransferSampler, LabeledArrayPlan, check_transfer_rows
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ..utils._tags import get_metamorph_tags
 from ._munge import MUNGE
 

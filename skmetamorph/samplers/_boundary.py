@@ -6,10 +6,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._engine import map_chunks
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._munge import MUNGE
 
 __all__ = ["BoundarySampler", "teacher_uncertainty"]

@@ -3,9 +3,9 @@
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils import Bunch
-from sklearn.utils.metaestimators import _BaseComposition
 
 from ..base import ChunkedTransferSampler, LabeledPlan, SamplerPlan, transfer_plan
+from ..utils._sklearn_compat import _BaseComposition
 
 __all__ = ["UnionSampler"]
 

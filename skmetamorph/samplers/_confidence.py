@@ -4,10 +4,10 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._engine import map_chunks
 from ..base import BaseTransferSampler
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._pool import select_pool
 
 __all__ = ["ConfidenceSampler"]

@@ -10,10 +10,10 @@ import inspect
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from ..base import N_SAMPLES_CONSTRAINT, BaseTransferSampler
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._features import feature_mask
 from ._optional import import_optional
 

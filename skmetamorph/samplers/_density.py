@@ -9,10 +9,10 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import KernelDensity
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._random import draw_key, row_uniforms
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._sklearn_compat import Interval, StrOptions
 
 __all__ = ["KDESampler", "GMMSampler"]
 

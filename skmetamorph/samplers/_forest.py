@@ -4,12 +4,12 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
 from ..utils._data import unlabeled_mask
+from ..utils._sklearn_compat import Interval, StrOptions
 
 __all__ = ["ForestLeafSampler"]
 

@@ -4,10 +4,10 @@ from numbers import Real
 
 import numpy as np
 from scipy.special import ndtri
-from sklearn.utils._param_validation import Interval
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._sklearn_compat import Interval
 from ._features import CategoricalFeaturesMixin
 
 __all__ = ["SPUNGE"]

@@ -12,10 +12,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._sklearn_compat import Interval, StrOptions
 
 __all__ = ["ElasticDistortionSampler", "ImageRotationSampler", "ImageShiftSampler"]
 

@@ -7,11 +7,11 @@ from scipy import sparse
 from scipy.special import ndtri
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._random import draw_key, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
 from ..utils._data import batch_ranges
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._features import CategoricalFeaturesMixin
 
 __all__ = ["MUNGE"]

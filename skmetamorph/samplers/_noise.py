@@ -3,10 +3,10 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from .._random import draw_key, row_normals, row_uniforms, rows_in_rounds
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._sklearn_compat import Interval
 
 __all__ = ["GaussianNoiseSampler", "UniformSampler"]
 

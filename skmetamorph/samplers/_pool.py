@@ -1,9 +1,9 @@
 """The identity sampler: the given rows themselves, relabeled by the teacher."""
 
-from sklearn.utils._param_validation import StrOptions
 
 from ..base import ChunkedTransferSampler
 from ..utils._data import unlabeled_mask
+from ..utils._sklearn_compat import StrOptions
 
 __all__ = ["PoolSampler"]
 

@@ -14,9 +14,9 @@ from numbers import Integral
 
 import numpy as np
 from scipy.stats import qmc
-from sklearn.utils._param_validation import StrOptions
 
 from ..base import N_SAMPLES_CONSTRAINT, ChunkedTransferSampler
+from ..utils._sklearn_compat import StrOptions
 
 __all__ = ["HaltonSampler", "LatinHypercubeSampler", "SobolSampler"]
 
