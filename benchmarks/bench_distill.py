@@ -39,11 +39,21 @@ teacher is the one with the fewest test errors among the five: a choice on
 the test set, which can only favour the single-teacher student in the
 ensemble comparison.
 
+- **Features and relations** (``--features``, its own result file): the
+  knowledge in the teacher's layers besides its logits, FitNets hints
+  (Romero et al. 2015) and relational KD (Park et al. 2019), for a thin,
+  deeper MLP (FitNets' setting: 5 hidden layers of 64) and the tiny CNN:
+  logit-only, + hints, + relations, both, with the same seeds, transfer set
+  and number of passes (see :func:`feature_variants`). A reduced protocol
+  (a subset of the training rows, fewer epochs) so that it runs in under
+  30 minutes on 2 CPU cores; the JSON says which.
+
 Usage::
 
     python benchmarks/bench_distill.py            # full: 3 seeds, all rows (about 1.5 h on 2 CPU cores)
     python benchmarks/bench_distill.py --quick    # smoke test: 1 seed, 3,000 rows, 1 epoch
     python benchmarks/bench_distill.py --device cuda
+    python benchmarks/bench_distill.py --features [--quick]   # hints and relations
 
 The MNIST files are read from ``--data-dir`` or ``SKMETAMORPH_MNIST_DIR``
 (else downloaded from OpenML). Results: a Markdown table on stdout,
@@ -92,6 +102,47 @@ CONFIGS = {
         grid_alphas=(0.5,),
         latency_rows=200,
     ),
+}
+
+#: The reduced protocol of the feature- and relation-based variants
+#: (``--features``): every variant of a student gets the same seed, the same
+#: transfer set (the training rows, soft labels at ``temperature``) and
+#: ``student_epochs`` passes over it.
+FEATURE_CONFIGS = {
+    "features": dict(
+        seeds=2,
+        n_train=10000,
+        n_test=None,  # all 10,000
+        teacher_epochs=8,
+        student_epochs=10,
+        hint_epochs=2,
+        temperature=4.0,
+    ),
+    "features_quick": dict(
+        seeds=1,
+        n_train=600,
+        n_test=300,
+        teacher_epochs=1,
+        student_epochs=2,
+        hint_epochs=1,
+        temperature=4.0,
+    ),
+}
+
+#: The students of the feature variants and the layers that they match: a
+#: student layer and a teacher layer (``SmallCNN``'s names) for the hint,
+#: and for the relations (the embeddings before the output layer).
+THIN_MLP = dict(hidden_units=(64,) * 5)
+FEATURE_STUDENTS = {
+    # FitNets' setting: thinner and deeper than the teacher; its middle layer
+    # is guided by the teacher's last convolutional map (32x7x7) through a
+    # linear regressor.
+    "thin deep MLP": dict(kind="thin", hint=("layers.5", "features.5"),
+                          relation=("layers.9", "classifier.2")),
+    # The tiny CNN's first block (6x14x14) is guided by the teacher's first
+    # (16x14x14) through a 1x1 convolution.
+    "tiny CNN": dict(kind="tiny", hint=("features.2", "features.2"),
+                     relation=("classifier.2", "classifier.2")),
 }
 
 #: The random image moves, the same for the teacher's training, the students
@@ -156,6 +207,8 @@ def net(kind, seed, config, *, moved=False, epochs=None):
     if kind == "mlp":
         module = MovedMLP if moved else MLP
         return TorchClassifier(module, module__hidden_units=(800, 800), **common)
+    if kind == "thin":
+        return TorchClassifier(MLP, module__hidden_units=THIN_MLP["hidden_units"], **common)
     if kind == "tiny":
         params = {f"module__{key}": value for key, value in TINY_CNN.items()}
         return TorchClassifier(SmallCNN, module__augment=dict(MOVES) if moved else False,
@@ -455,7 +508,7 @@ def compression_table(report):
     return markdown_table(header, body)
 
 
-def plot(summary, report, path, title):
+def plot(summary, report, path, title, reference=HINTON):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -470,7 +523,7 @@ def plot(summary, report, path, title):
               xerr=[s["errors_std"] for s in shown], color="tab:blue", alpha=0.8)
     left.set_yticks(positions, [s["name"] for s in shown], fontsize=8)
     left.invert_yaxis()
-    for label, value in HINTON.items():
+    for label, value in reference.items():
         left.axvline(value, linestyle="--", linewidth=1, color="grey")
         left.text(value, len(shown) - 0.4, f" Hinton: {label}", rotation=90, fontsize=7,
                   va="bottom", color="grey")
@@ -484,6 +537,126 @@ def plot(summary, report, path, title):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+# ------------------------------------------------- features and relations
+def distill_with_features(teacher, student, X, temperature):
+    """``student`` trained on the teacher's soft labels and the layers it asks for.
+
+    What the meta-estimator will do once it labels teacher activations (the
+    student's tag ``teacher_layers``), done by hand on a fixed transfer set
+    ``X``. To switch to the public API, replace the body by::
+
+        MetamorphosisClassifier(FrozenEstimator(teacher), student,
+                                IdentitySampler(), labels="soft",
+                                temperature=temperature,
+                                random_state=seed).fit(X, y)
+
+    (and read ``model.student_``); nothing else in this file changes.
+    """
+    from skmetamorph.utils import get_metamorph_tags
+
+    logits = teacher.predict_logits(X).astype(np.float64) / temperature
+    soft = np.exp(logits - logits.max(axis=1, keepdims=True))
+    soft /= soft.sum(axis=1, keepdims=True)
+    layers = get_metamorph_tags(student).student.teacher_layers
+    features = {layer: teacher.transform(X, layer=layer) for layer in layers}
+    return student.fit(X, soft, classes=teacher.classes_, temperature=temperature,
+                       teacher_features=features or None)
+
+
+def feature_variants(seed, data, config, steps):
+    """One seed: the teacher, then each student alone and in the four distilled variants.
+
+    Equal budget: every distilled variant makes ``student_epochs`` passes
+    over the same transfer set with the same seed; with hints, the first
+    ``hint_epochs`` of them are FitNets' first stage (the hint alone).
+    """
+    run = SeedRun(seed, data, config, steps)
+    teacher = run.alone("teacher", "teacher", net("teacher", seed, config))
+    epochs, temperature = config["student_epochs"], config["temperature"]
+    for student_name, spec in FEATURE_STUDENTS.items():
+        run.alone(f"{student_name} alone", student_name, net(spec["kind"], seed, config))
+        variants = {
+            "logits only": {},
+            "+ hints": dict(hint=spec["hint"], hint_epochs=config["hint_epochs"],
+                            max_epochs=epochs - config["hint_epochs"]),
+            "+ relations": dict(relation=spec["relation"]),
+            "+ hints + relations": dict(hint=spec["hint"], relation=spec["relation"],
+                                        hint_epochs=config["hint_epochs"],
+                                        max_epochs=epochs - config["hint_epochs"]),
+        }
+        for variant, params in variants.items():
+            name = f"{student_name}, {variant}"
+            steps.step(f"seed {seed}: {name}")
+            student = net(spec["kind"], seed, config).set_params(**params)
+            with Timer() as t:
+                distill_with_features(teacher, student, run.X, temperature)
+            run.record(name, student_name, student, t.seconds, teacher=teacher,
+                       n_parameters=n_parameters(student), variant=variant,
+                       hint=params.get("hint"), relation=params.get("relation"))
+    return run.rows
+
+
+FEATURE_COMPARISONS = [
+    (f"{student}, {variant}", f"{student}, logits only")
+    for student in FEATURE_STUDENTS
+    for variant in ("+ hints", "+ relations", "+ hints + relations")
+] + [(f"{student}, logits only", f"{student} alone") for student in FEATURE_STUDENTS]
+
+
+def main_features(args):
+    """``--features``: the feature- and relation-based variants, their JSON, table and plot."""
+    import torch
+
+    mode = "features" + ("_quick" if args.quick else "")
+    config = dict(FEATURE_CONFIGS[mode], device=args.device)
+    if args.seeds is not None:
+        config["seeds"] = args.seeds
+    config["torch_threads"] = args.torch_threads or os.cpu_count() or 1
+    torch.set_num_threads(config["torch_threads"])
+    data = load(args.data_dir, config)
+    n_models = config["seeds"] * (1 + 5 * len(FEATURE_STUDENTS))
+    steps = Steps(n_models, "models", name="bench_distill --features")
+    stem = "distill_" + mode
+    protocol = (
+        f"reduced protocol: {len(data[1]):,} training rows (a seeded subset of MNIST's 60,000), "
+        f"{len(data[3]):,} test rows, {config['seeds']} seed(s); teacher SmallCNN "
+        f"{config['teacher_epochs']} epochs with moves; students {config['student_epochs']} "
+        f"passes over the training rows as transfer set (soft labels at "
+        f"T={config['temperature']:g}), of which {config['hint_epochs']} hint-only passes "
+        "(FitNets' first stage) in the variants with hints"
+    )
+    rows = []
+    with Timer() as total:
+        for seed in range(config["seeds"]):
+            rows += feature_variants(seed, data, config, steps)
+            write_json(f"{stem}.json", {"mode": mode, "config": config, "partial": True,
+                                        "runs": rows}, results_dir=args.results_dir)
+        steps.close()
+    summary = summarise(rows)
+    comparisons = [paired(rows, better, worse) for better, worse in FEATURE_COMPARISONS]
+    print()
+    print(protocol)
+    print()
+    print(table(summary))
+    print()
+    for c in comparisons:
+        if c["n"]:
+            print(f"- {c['better']} vs {c['worse']}: {c['mean']:+.1f} errors "
+                  f"(fewer on {c['wins']}/{c['n']} seeds)")
+    print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode, {args.device})")
+    path = write_json(
+        f"{stem}.json",
+        {"mode": mode, "protocol": protocol, "config": config, "thin_mlp": THIN_MLP,
+         "tiny_cnn": TINY_CNN, "students": FEATURE_STUDENTS, "total_seconds": total.seconds,
+         "summary": summary, "comparisons": comparisons, "runs": rows},
+        results_dir=args.results_dir,
+    )
+    plot(summary, None, Path(args.results_dir) / f"{stem}.png",
+         "MNIST (reduced protocol): logits, hints and relations", reference={})
+    print(f"wrote {path}")
+    return 0
 
 
 # ---------------------------------------------------------------- main
@@ -520,9 +693,15 @@ def main(argv=None):
                              "run that stopped after its last seed) and refit only seed 0's "
                              "teacher and students for the compression report: same seeds, "
                              "same weights on the CPU")
+    parser.add_argument("--features", action="store_true",
+                        help="only the feature- and relation-based variants (hints, RKD) on "
+                             "a thin deep MLP and the tiny CNN, reduced protocol; with "
+                             "--quick, a seconds-long smoke run")
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 1:
         parser.error(f"--seeds must be at least 1; got {args.seeds}")
+    if args.features:
+        return main_features(args)
 
     import torch
 

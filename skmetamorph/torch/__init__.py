@@ -14,6 +14,11 @@ What it provides:
   the teacher's soft labels with Hinton's loss.
 - :func:`distillation_loss` and :class:`DistillationLoss`, the loss itself, for
   use in your own training code or as the criterion of a plain skorch net.
+- :class:`HintLoss`, :class:`RKDDistanceLoss` and :class:`RKDAngleLoss`,
+  the feature- and relation-based losses (FitNets hints, relational KD)
+  that a :class:`TorchClassifier` student adds with its ``hint`` and
+  ``relation`` parameters, on a teacher's activations from
+  :meth:`TorchClassifier.transform`.
 - :class:`SmallCNN` and :class:`MLP`, small default modules for flat rows of
   single-channel images and for tabular rows, and :class:`RandomAffine`, the
   random image moves (``SmallCNN(augment=True)``) that make a CNN teacher
@@ -67,13 +72,22 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 from ..utils import register_tag_provider
 from ._augment import RandomAffine
 from ._estimator import TorchClassifier
-from ._losses import DistillationLoss, distillation_loss
+from ._losses import (
+    DistillationLoss,
+    HintLoss,
+    RKDAngleLoss,
+    RKDDistanceLoss,
+    distillation_loss,
+)
 from ._modules import MLP, SmallCNN
 from ._skorch import skorch_tags
 
 __all__ = [
     "MLP",
     "DistillationLoss",
+    "HintLoss",
+    "RKDAngleLoss",
+    "RKDDistanceLoss",
     "RandomAffine",
     "SmallCNN",
     "TorchClassifier",

@@ -25,7 +25,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from ..utils import MetamorphTags
-from ._losses import _check_temperature_alpha, distillation_loss
+from ._features import capture, check_rows, find_layer, layer_names
+from ._losses import (
+    HintLoss,
+    RKDAngleLoss,
+    RKDDistanceLoss,
+    _check_temperature_alpha,
+    distillation_loss,
+)
 from ._skorch import _first_output, _is_softmax, _module_output
 
 
@@ -118,8 +125,15 @@ def _is_rows(X):
     return isinstance(X, (list, tuple)) and (not X or isinstance(X[0], (list, tuple, Number)))
 
 
+#: Prefix of the keys of the encoded targets that hold a teacher layer's
+#: activations (flat keys: skorch's Dataset indexes a dict of arrays row by row).
+_FEATURE_KEY = "teacher:"
+
+
 def _target_class_index(y):
     """Class index per row of encoded targets: the true class, else the soft argmax."""
+    if isinstance(y, dict) and "soft" not in y:  # class labels with teacher features
+        return to_numpy(y["hard"])
     if isinstance(y, dict):
         soft, hard = to_numpy(y["soft"]), to_numpy(y["hard"])
         return np.where(hard >= 0, hard, np.argmax(soft, axis=1))
@@ -287,6 +301,12 @@ class TorchClassifier(NeuralNetClassifier):
         predict_batch_size="auto",
         random_state=None,
         verbose=0,
+        hint=None,
+        hint_weight=1.0,
+        hint_epochs=0,
+        relation=None,
+        rkd_distance_weight=25.0,
+        rkd_angle_weight=50.0,
         **kwargs,
     ):
         kwargs.setdefault("iterator_train__shuffle", True)
@@ -295,6 +315,12 @@ class TorchClassifier(NeuralNetClassifier):
         )
         self.predict_batch_size = predict_batch_size
         self.random_state = random_state
+        self.hint = hint
+        self.hint_weight = hint_weight
+        self.hint_epochs = hint_epochs
+        self.relation = relation
+        self.rkd_distance_weight = rkd_distance_weight
+        self.rkd_angle_weight = rkd_angle_weight
 
     def __skmetamorph_tags__(self):
         """The skmetamorph capability tags of this net (see :mod:`skmetamorph.utils`).
@@ -326,8 +352,17 @@ class TorchClassifier(NeuralNetClassifier):
         tags.student.soft_targets = True
         tags.student.distillation = True
         tags.student.partial_fit_params = {"epochs": 1}
+        tags.student.teacher_layers = self._teacher_layers()
         tags.teacher.logits = self.predict_logits
         return tags
+
+    def _teacher_layers(self):
+        """Teacher layers that ``hint`` and ``relation`` name, each once, in that order."""
+        names = []
+        for pair in (self.hint, self.relation):
+            if isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[1], str):
+                names.append(pair[1])
+        return tuple(dict.fromkeys(names))
 
     @property
     def _default_callbacks(self):
@@ -347,7 +382,16 @@ class TorchClassifier(NeuralNetClassifier):
 
     # ------------------------------------------------------------- fitting
     def fit(
-        self, X, y, *, classes=None, hard_targets=None, temperature=1.0, alpha=1.0, **fit_params
+        self,
+        X,
+        y,
+        *,
+        classes=None,
+        hard_targets=None,
+        temperature=1.0,
+        alpha=1.0,
+        teacher_features=None,
+        **fit_params,
     ):
         """Initialise (unless ``warm_start``) and train on class labels or probabilities.
 
@@ -375,6 +419,14 @@ class TorchClassifier(NeuralNetClassifier):
         alpha : float in [0, 1], default=1.0
             With probability targets: weight of the true class on rows that
             have one (see :func:`distillation_loss`).
+        teacher_features : dict of str to array-like, default=None
+            With ``hint`` or ``relation``: the teacher's activations of each
+            teacher layer they name, ``{teacher_layer: A}`` with ``A`` of shape
+            ``(n_samples, *layer_shape)`` (what ``teacher.transform(X,
+            layer=teacher_layer)`` returns) or flattened to ``(n_samples,
+            prod(layer_shape))``, rows in the order of ``X``. A flat ``A``
+            gets a linear hint regressor; pass conv maps in their shape for a
+            1x1-convolution one. Other layers in the dict are ignored.
         **fit_params : dict
             Passed on to skorch (the module's ``forward`` and ``train_split``).
 
@@ -390,24 +442,49 @@ class TorchClassifier(NeuralNetClassifier):
             features than the last fit with ``warm_start=True``; if ``device``
             names a device this machine does not have; if ``temperature`` or
             ``alpha`` are out of range; if ``classes`` and the ``classes``
-            parameter hold different labels.
+            parameter hold different labels; if ``hint`` or ``relation`` name
+            a student layer that does not exist (the message lists those that
+            do) or whose output cannot be matched to the teacher's; if
+            ``teacher_features`` lacks a layer they need or has another number
+            of rows than ``X``.
         """
         # Before any work: a missing GPU should not surface as a torch error
         # from deep inside initialize() or the first batch.
         _check_device(self.device)
+        self._check_feature_params()
         fresh = not self.warm_start or not self.initialized_
         X = self._validate_X(X, reset=fresh or not hasattr(self, "n_features_in_"))
         targets = self._encode_targets(
             X, y, classes, hard_targets, temperature, alpha, reset=fresh
         )
+        targets = self._add_teacher_features(X, targets, teacher_features)
         with self._random_context():
             if fresh:
+                if "hint_loss_" in self.__dict__:
+                    # The last fit's regressor would join the new optimizer.
+                    del self.hint_loss_
                 self.initialize()
-            self._train(X, targets, **fit_params)
+            with self._feature_training(X, targets, rebuild=fresh) as state:
+                if self.hint is not None and self.hint_epochs:
+                    # FitNets' first stage: the student up to its guided
+                    # layer, and the regressor, learn the hint alone.
+                    state["stage"] = "hint"
+                    self._train(X, targets, epochs=int(self.hint_epochs), **fit_params)
+                    state["stage"] = None
+                self._train(X, targets, **fit_params)
         return self
 
     def partial_fit(
-        self, X, y, classes=None, *, hard_targets=None, temperature=1.0, alpha=1.0, **fit_params
+        self,
+        X,
+        y,
+        classes=None,
+        *,
+        hard_targets=None,
+        temperature=1.0,
+        alpha=1.0,
+        teacher_features=None,
+        **fit_params,
     ):
         """Continue training without re-initialising (see :meth:`fit` for the arguments).
 
@@ -427,6 +504,12 @@ class TorchClassifier(NeuralNetClassifier):
             Temperature of the soft term.
         alpha : float in [0, 1], default=1.0
             Weight of the true class.
+        teacher_features : dict of str to array-like, default=None
+            The teacher's activations for ``hint`` and ``relation`` (see
+            :meth:`fit`). ``hint_epochs`` does not apply: every call trains
+            on the whole loss. The hint regressor is built by the first call
+            that gets features and kept by later ones, whose features must
+            have the same shape.
         **fit_params : dict
             Passed on to skorch.
 
@@ -449,16 +532,20 @@ class TorchClassifier(NeuralNetClassifier):
             X, reset=not self.initialized_ or not hasattr(self, "n_features_in_")
         )
         first = not self.initialized_ or not hasattr(self, "classes_inferred_")
+        self._check_feature_params()
         targets = self._encode_targets(
             X, y, classes, hard_targets, temperature, alpha, reset=first
         )
+        targets = self._add_teacher_features(X, targets, teacher_features)
         with self._random_context(resume=not first and self.initialized_):
-            if not self.initialized_:
+            fresh = not self.initialized_
+            if fresh:
                 self.initialize()
-            skorch.NeuralNet.partial_fit(self, X, targets, **fit_params)
+            with self._feature_training(X, targets, rebuild=fresh):
+                skorch.NeuralNet.partial_fit(self, X, targets, **fit_params)
         return self
 
-    def _train(self, X, targets, **fit_params):
+    def _train(self, X, targets, epochs=None, **fit_params):
         """Train an initialized net on encoded targets: skorch's ``partial_fit``, less its init.
 
         Neither of skorch's public entry points fits here: ``NeuralNet.fit``
@@ -471,11 +558,180 @@ class TorchClassifier(NeuralNetClassifier):
         """
         self.notify("on_train_begin", X=X, y=targets)
         try:
-            self.fit_loop(X, targets, **fit_params)
+            self.fit_loop(X, targets, epochs=epochs, **fit_params)
         except KeyboardInterrupt:  # skorch's convention: Ctrl-C stops training, keeps the net
             pass
         self.notify("on_train_end", X=X, y=targets)
         return self
+
+    # ------------------------------------------- feature-based distillation
+    def _check_feature_params(self):
+        """Validate ``hint``, ``relation``, their weights and ``hint_epochs`` before training."""
+        for name in ("hint", "relation"):
+            pair = getattr(self, name)
+            if pair is not None and not (
+                isinstance(pair, (tuple, list))
+                and len(pair) == 2
+                and all(isinstance(layer, str) for layer in pair)
+            ):
+                raise ValueError(
+                    f"{name} must be None or a pair of layer names (student_layer, "
+                    f"teacher_layer); got {pair!r}."
+                )
+        for name in ("hint_weight", "rkd_distance_weight", "rkd_angle_weight"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, Number)
+                or not np.isfinite(value)
+                or value < 0
+            ):
+                raise ValueError(f"{name} must be a finite number >= 0; got {value!r}.")
+        epochs = self.hint_epochs
+        if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 0:
+            raise ValueError(f"hint_epochs must be an int >= 0; got {epochs!r}.")
+        if epochs and self.hint is None:
+            raise ValueError(
+                f"hint_epochs={epochs} trains on a hint first, but hint is None; set "
+                "hint=(student_layer, teacher_layer)."
+            )
+
+    def _add_teacher_features(self, X, targets, teacher_features):
+        """Add the teacher's activations of the layers that ``hint``/``relation`` need.
+
+        They join the encoded targets as keys ``"teacher:<layer>"``, so that
+        skorch's data loader cuts them into the same batches as the rows.
+        """
+        needed = self._teacher_layers()
+        if not needed:
+            return targets
+        uses = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in ("hint", "relation")
+            if getattr(self, name) is not None
+        )
+        if teacher_features is None:
+            raise ValueError(
+                f"{uses} needs teacher_features={{layer: activations}} for the teacher "
+                f"layers {list(needed)}: e.g. teacher.transform(X, layer={needed[0]!r}) "
+                "for the rows of X."
+            )
+        if not isinstance(teacher_features, Mapping):
+            raise TypeError(
+                "teacher_features must be a dict {teacher_layer: activations}; got "
+                f"{type(teacher_features).__name__}."
+            )
+        missing = [name for name in needed if name not in teacher_features]
+        if missing:
+            raise ValueError(
+                f"teacher_features has no activations for the teacher layers {missing} that "
+                f"{uses} needs; it has {list(teacher_features)}."
+            )
+        if targets is None:
+            raise ValueError("teacher_features need targets y next to X.")
+        n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
+        encoded = dict(targets) if isinstance(targets, dict) else {"hard": targets}
+        for name in needed:
+            value = teacher_features[name]
+            value = to_numpy(value) if isinstance(value, torch.Tensor) else value
+            value = np.asarray(value, dtype=np.float32)
+            if value.ndim < 2 or value.shape[0] != n_rows:
+                raise ValueError(
+                    f"teacher_features[{name!r}] has shape {value.shape}; it needs one row of "
+                    f"activations per row of X ({n_rows} rows): shape ({n_rows}, ...)."
+                )
+            assert_all_finite(value, input_name=f"teacher_features[{name!r}]")
+            encoded[_FEATURE_KEY + name] = value
+        return encoded
+
+    @contextlib.contextmanager
+    def _feature_training(self, X, targets, *, rebuild):
+        """Hooks on the student's hint and relation layers while it trains.
+
+        Yields the state that :meth:`get_loss` reads (the captured
+        activations and the training stage), and builds the hint regressor
+        (a fresh one when ``rebuild``, else the last one if the shapes still
+        match). Nothing is left on the net afterwards but the regressor.
+        """
+        if self.hint is None and self.relation is None:
+            yield {}
+            return
+        student_layers = {}
+        for name in ("hint", "relation"):
+            pair = getattr(self, name)
+            if pair is not None:
+                find_layer(self.module_, pair[0], owner="student", parameter=f"{name}[0]")
+                student_layers[pair[0]] = name
+        with capture(self.module_, list(student_layers), owner="student") as captured:
+            shapes = self._probe_student_layers(X, captured)
+            if self.hint is not None:
+                self._build_hint_loss(shapes[self.hint[0]], targets, rebuild)
+            state = {"captured": captured, "stage": None}
+            self._feature_state_ = state
+            try:
+                yield state
+            finally:
+                del self._feature_state_
+
+    def _probe_student_layers(self, X, captured):
+        """Row shapes of the captured student layers, from a forward pass on two rows."""
+        rows = X[:2]
+        n_rows = rows.shape[0] if hasattr(rows, "shape") else len(rows)
+        training = self.module_.training
+        self.module_.eval()
+        try:
+            with torch.no_grad():
+                self.infer(rows)
+        finally:
+            self.module_.train(training)
+        return {
+            name: tuple(check_rows(output, n_rows, name).shape[1:])
+            for name, output in captured.items()
+        }
+
+    def _build_hint_loss(self, student_shape, targets, rebuild):
+        student_layer, teacher_layer = self.hint
+        teacher_shape = tuple(targets[_FEATURE_KEY + teacher_layer].shape[1:])
+        current = getattr(self, "hint_loss_", None)
+        same = current is not None and (current.student_shape, current.teacher_shape) == (
+            student_shape,
+            teacher_shape,
+        )
+        if same and not rebuild:
+            return
+        if current is not None and not rebuild:
+            raise ValueError(
+                f"The hint regressor was built for student rows of shape "
+                f"{current.student_shape} and teacher rows of shape {current.teacher_shape}; "
+                f"these activations have shapes {student_shape} and {teacher_shape}."
+            )
+        hint_loss = HintLoss(student_shape, teacher_shape, names=(student_layer, teacher_layer))
+        # A custom module of the net as skorch defines them (set inside the
+        # "module" init context): it pickles with the net, follows it between
+        # devices and its parameters are learnable. It is not part of
+        # ``module_``, so predictions and parameter counts leave it out.
+        with self._current_init_context("module"):
+            self.hint_loss_ = hint_loss.to(self.device)
+        # Rebuilt so that the optimizer trains the regressor too.
+        self.initialize_optimizer()
+
+    def _feature_loss(self, y_true, state):
+        """Weighted hint and RKD terms of a batch (only the hint in FitNets' first stage)."""
+        captured = state["captured"]
+        loss = 0.0
+        if self.hint is not None:
+            student_layer, teacher_layer = self.hint
+            teacher = y_true[_FEATURE_KEY + teacher_layer].to(self.device)
+            loss = loss + self.hint_weight * self.hint_loss_(captured[student_layer], teacher)
+        if self.relation is not None and state["stage"] != "hint":
+            student_layer, teacher_layer = self.relation
+            student = captured[student_layer]
+            teacher = y_true[_FEATURE_KEY + teacher_layer].to(self.device)
+            if self.rkd_distance_weight:
+                loss = loss + self.rkd_distance_weight * RKDDistanceLoss()(student, teacher)
+            if self.rkd_angle_weight:
+                loss = loss + self.rkd_angle_weight * RKDAngleLoss()(student, teacher)
+        return loss
 
     def check_data(self, X, y):
         """Leave ``classes_`` as :meth:`fit` set them (skorch would infer them from ``y``)."""
@@ -713,6 +969,9 @@ class TorchClassifier(NeuralNetClassifier):
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Cross-entropy on class indices, :func:`distillation_loss` on soft targets.
 
+        With ``hint`` or ``relation``, the weighted hint and RKD terms are
+        added (in FitNets' first stage, ``hint_epochs``, the hint alone).
+
         Parameters
         ----------
         y_pred : torch.Tensor
@@ -729,6 +988,22 @@ class TorchClassifier(NeuralNetClassifier):
         loss : torch.Tensor
             Scalar loss.
         """
+        state = self.__dict__.get("_feature_state_")
+        with_features = (
+            bool(state) and isinstance(y_true, dict)
+            and any(key.startswith(_FEATURE_KEY) for key in y_true)
+        )
+        if with_features and state["stage"] == "hint":
+            return self._feature_loss(y_true, state)
+        loss = self._output_loss(y_pred, y_true, X=X, training=training)
+        if with_features:
+            loss = loss + self._feature_loss(y_true, state)
+        return loss
+
+    def _output_loss(self, y_pred, y_true, X=None, training=False):
+        """The loss on the module's output: cross-entropy or :func:`distillation_loss`."""
+        if isinstance(y_true, dict) and "soft" not in y_true:  # labels, with teacher features
+            y_true = y_true["hard"]
         if not isinstance(y_true, dict):
             return super().get_loss(y_pred, y_true, X=X, training=training)
         logits = _first_output(y_pred)
@@ -949,3 +1224,115 @@ class TorchClassifier(NeuralNetClassifier):
                 return np.log(to_numpy(nonlinearity(output)))
         return to_numpy(output)
 
+
+    # ------------------------------------------------- a teacher's features
+    def layer_names(self):
+        """Names of the module's layers whose activations :meth:`transform` can return.
+
+        Returns
+        -------
+        names : list of str
+            ``module_.named_modules()`` names, in module order (the empty
+            name ``""``, the whole module, is left out).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the net is not fitted (or initialized) yet.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmetamorph.torch import MLP, TorchClassifier
+        >>> X, y = np.random.default_rng(0).normal(size=(20, 4)), np.arange(20) % 2
+        >>> TorchClassifier(MLP, max_epochs=1).fit(X, y).layer_names()
+        ['layers', 'layers.0', 'layers.1', 'layers.2']
+        """
+        check_is_fitted(self)
+        return layer_names(self.module_)
+
+    def transform(self, X, layer=None):
+        """Activations of a named layer for each row: what a teacher hands a student.
+
+        The module runs in evaluation mode on slices of ``predict_batch_size``
+        rows (like :meth:`predict_proba`); a forward hook on the layer keeps
+        its output of each slice, on the CPU, and drops everything else.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows (validated as in :meth:`predict_proba`).
+        layer : str, default=None
+            A name of :meth:`layer_names` (``module_.named_modules()``).
+            ``None`` or ``""``: the module's own output (logits).
+
+        Returns
+        -------
+        activations : ndarray of shape (n_samples, *layer_shape), float32
+            The layer's output per row (``layer_shape`` is
+            :meth:`layer_output_shape`).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the net is not fitted (or initialized) yet.
+        ValueError
+            If the module has no layer ``layer`` (the message lists the
+            names that exist), or its output is not a tensor of one row per
+            input row; or if ``X`` is invalid as in :meth:`predict_proba`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmetamorph.torch import MLP, TorchClassifier
+        >>> X, y = np.random.default_rng(0).normal(size=(20, 4)), np.arange(20) % 2
+        >>> net = TorchClassifier(MLP, module__hidden_units=(8,), max_epochs=1).fit(X, y)
+        >>> net.transform(X, layer="layers.1").shape
+        (20, 8)
+        """
+        X = self._validate_predict_X(X)
+        name = "" if layer is None else layer
+        find_layer(self.module_, name, owner="net", parameter="layer")
+        n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
+        if n_rows == 0:
+            return np.zeros((0, *self.layer_output_shape(name)), dtype=np.float32)
+        chunks = []
+        with capture(self.module_, [name], owner="net") as captured:
+            for output in self.forward_iter(X):
+                activations = check_rows(captured.pop(name), len(_first_output(output)), name)
+                chunks.append(to_numpy(activations.detach().float()))
+        return np.concatenate(chunks).astype(np.float32, copy=False)
+
+    def layer_output_shape(self, layer=None, X=None):
+        """Shape of one row of a layer's activations (without the rows dimension).
+
+        Parameters
+        ----------
+        layer : str, default=None
+            A name of :meth:`layer_names`; ``None``: the module's output.
+        X : array-like, default=None
+            A row to run (its first row is used). ``None``: a row of zeros of
+            ``n_features_in_`` features.
+
+        Returns
+        -------
+        shape : tuple of int
+            E.g. ``(32, 7, 7)`` for a convolutional map, ``(64,)`` for a
+            dense layer; ``transform(X, layer).reshape(len(X), -1)`` flattens
+            it and ``.reshape(len(X), *shape)`` restores it.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`transform`; also when ``X`` is None and the net saw no
+            2-D input (no ``n_features_in_``).
+        """
+        check_is_fitted(self)
+        if X is None:
+            if not hasattr(self, "n_features_in_"):
+                raise ValueError(
+                    "layer_output_shape needs a row X: the net was not fitted on 2-D input, "
+                    "so the shape of its rows is unknown."
+                )
+            X = np.zeros((1, self.n_features_in_), dtype=np.float32)
+        return tuple(self.transform(X[:1], layer).shape[1:])

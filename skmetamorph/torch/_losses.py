@@ -184,3 +184,229 @@ class DistillationLoss(nn.Module):
         return distillation_loss(
             input, target, hard_targets, temperature=self.temperature, alpha=self.alpha
         )
+
+
+# ------------------------------------------------- feature-based distillation
+def _row_shape(shape):
+    return tuple(int(size) for size in shape)
+
+
+class HintLoss(nn.Module):
+    """FitNets' hint loss: a learned regressor maps a student layer to a teacher layer.
+
+    Romero et al. (2015) train a student layer (the *guided* layer), through
+    a small regressor, to predict the activations of a teacher layer (the
+    *hint*): the loss is the mean squared error between the regressor's output
+    and the teacher's activations. The regressor is a 1x1 convolution when
+    both layers are convolutional maps ``(channels, height, width)`` of the
+    same height and width (FitNets' convolutional regressor, which keeps its
+    parameters few), and otherwise a linear map of the flattened activations.
+    It is trained with the student and only serves the loss: predictions never
+    use it.
+
+    Parameters
+    ----------
+    student_shape : tuple of int
+        Shape of one row of the student layer's output (without the batch
+        dimension), e.g. ``(12, 7, 7)`` or ``(800,)``.
+    teacher_shape : tuple of int
+        Shape of one row of the teacher layer's activations.
+    names : tuple of (str, str), default=("student", "teacher")
+        The two layers' names, used in error messages only.
+
+    Attributes
+    ----------
+    regressor : torch.nn.Module
+        ``Conv2d(c_s, c_t, 1)`` or ``Linear(prod(student_shape),
+        prod(teacher_shape))``.
+
+    Raises
+    ------
+    ValueError
+        If both are convolutional maps of different heights or widths (a 1x1
+        convolution cannot match them; pick layers of the same spatial size),
+        or a shape is empty.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmetamorph.torch import HintLoss
+    >>> loss = HintLoss((4, 7, 7), (16, 7, 7))
+    >>> type(loss.regressor).__name__
+    'Conv2d'
+    >>> loss(torch.zeros(2, 4, 7, 7), torch.zeros(2, 16, 7, 7)).shape
+    torch.Size([])
+    """
+
+    def __init__(self, student_shape, teacher_shape, names=("student", "teacher")):
+        super().__init__()
+        student_shape, teacher_shape = _row_shape(student_shape), _row_shape(teacher_shape)
+        student_name, teacher_name = names
+        described = (
+            f"the student layer {student_name!r} gives rows of shape {student_shape} and the "
+            f"teacher layer {teacher_name!r} rows of shape {teacher_shape}"
+        )
+        if not student_shape or not teacher_shape or 0 in student_shape + teacher_shape:
+            raise ValueError(f"A hint needs non-empty activations, but {described}.")
+        self.student_shape, self.teacher_shape = student_shape, teacher_shape
+        if len(student_shape) == 3 and len(teacher_shape) == 3:
+            if student_shape[1:] != teacher_shape[1:]:
+                raise ValueError(
+                    f"Cannot match the hint: {described}; both are convolutional maps, whose "
+                    "1x1-convolution regressor needs the same height and width. Pick layers "
+                    "of the same spatial size (or a flat layer on either side, which gets a "
+                    "linear regressor)."
+                )
+            self.regressor = nn.Conv2d(student_shape[0], teacher_shape[0], kernel_size=1)
+        else:
+            self.regressor = nn.Sequential(
+                nn.Flatten(), nn.Linear(math.prod(student_shape), math.prod(teacher_shape))
+            )
+
+    def forward(self, student, teacher):
+        """Mean squared error between the regressed student activations and the teacher's.
+
+        Parameters
+        ----------
+        student : torch.Tensor of shape (n_samples, *student_shape)
+            The student layer's output for a batch.
+        teacher : torch.Tensor of shape (n_samples, *teacher_shape) or (n_samples, prod(teacher_shape))
+            The teacher layer's activations for the same rows (flat rows are
+            reshaped).
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Scalar, the mean over rows and activations.
+        """
+        predicted = self.regressor(student).reshape(student.shape[0], *self.teacher_shape)
+        teacher = teacher.to(predicted.dtype).reshape(predicted.shape)
+        return F.mse_loss(predicted, teacher)
+
+
+def _pairwise_distances(embeddings):
+    """Euclidean distances between the rows, from their differences.
+
+    Differences rather than the Gram-matrix trick: no cancellation error,
+    so identical embeddings give identical distances bit for bit. The
+    diagonal's gradient would be NaN (the square root at 0), so it is
+    excluded from the square root and stays exactly 0.
+    """
+    difference = embeddings.unsqueeze(0) - embeddings.unsqueeze(1)
+    squared = difference.pow(2).sum(dim=2)
+    off_diagonal = ~torch.eye(len(embeddings), dtype=torch.bool, device=embeddings.device)
+    distances = torch.zeros_like(squared)
+    distances[off_diagonal] = squared[off_diagonal].clamp(min=1e-12).sqrt()
+    return distances
+
+
+def _normalised_distances(embeddings):
+    """Pairwise distances divided by their mean over distinct pairs (RKD's ``mu``)."""
+    distances = _pairwise_distances(embeddings)
+    positive = distances[distances > 0]
+    # No positive distance (all rows equal): nothing to normalise by.
+    return distances / positive.mean() if positive.numel() else distances
+
+
+def _flat_rows(student, teacher):
+    student = student.reshape(student.shape[0], -1)
+    teacher = teacher.reshape(teacher.shape[0], -1).to(student.dtype)
+    if student.shape[0] != teacher.shape[0]:
+        raise ValueError(
+            f"The student and teacher embeddings have {student.shape[0]} and "
+            f"{teacher.shape[0]} rows; they must be the same rows."
+        )
+    return student, teacher
+
+
+class RKDDistanceLoss(nn.Module):
+    """RKD's distance term: the student reproduces the teacher's distances between rows.
+
+    Park et al. (2019), relational knowledge distillation: within a batch,
+    the distance potential of a pair of rows is their Euclidean distance
+    divided by the mean distance over all distinct pairs of the batch; the
+    loss is the Huber (smooth L1) loss between the student's and the teacher's
+    potentials. The normalisation makes it zero for identical embeddings and
+    invariant to a scaling of either one, and lets the two embeddings have
+    different widths (no regressor).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmetamorph.torch import RKDDistanceLoss
+    >>> embeddings = torch.randn(8, 5)
+    >>> float(RKDDistanceLoss()(3.0 * embeddings, embeddings))
+    0.0
+    """
+
+    def forward(self, student, teacher):
+        """The distance loss of a batch.
+
+        Parameters
+        ----------
+        student : torch.Tensor of shape (n_samples, ...)
+            Student embeddings (flattened per row).
+        teacher : torch.Tensor of shape (n_samples, ...)
+            Teacher embeddings of the same rows; no gradient flows into them.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Scalar; 0 for batches of fewer than two rows.
+        """
+        student, teacher = _flat_rows(student, teacher)
+        if student.shape[0] < 2:
+            return student.sum() * 0.0
+        with torch.no_grad():
+            target = _normalised_distances(teacher)
+        return F.smooth_l1_loss(_normalised_distances(student), target)
+
+
+def _triplet_cosines(embeddings):
+    """Cosine of the angle at row ``j`` of every triplet ``(i, j, k)``: ``<e_ij, e_kj>``."""
+    difference = embeddings.unsqueeze(0) - embeddings.unsqueeze(1)  # [j, i] = e_i - e_j
+    unit = F.normalize(difference, p=2, dim=2)
+    return torch.bmm(unit, unit.transpose(1, 2)).reshape(-1)
+
+
+class RKDAngleLoss(nn.Module):
+    """RKD's angle term: the student reproduces the angles of the teacher's triplets.
+
+    Park et al. (2019): for every triplet of rows ``(i, j, k)`` of a batch,
+    the angle potential is the cosine of the angle at ``j`` between the
+    directions to ``i`` and to ``k``; the loss is the Huber (smooth L1) loss
+    between the student's and the teacher's potentials. Zero for identical
+    embeddings, invariant to scaling (and translation), no regressor needed.
+    A batch of ``n`` rows has ``n**3`` triplets: the memory grows with the
+    cube of the batch size (2 million cosines at 128 rows).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmetamorph.torch import RKDAngleLoss
+    >>> embeddings = torch.randn(8, 5)
+    >>> float(RKDAngleLoss()(embeddings, embeddings))
+    0.0
+    """
+
+    def forward(self, student, teacher):
+        """The angle loss of a batch.
+
+        Parameters
+        ----------
+        student : torch.Tensor of shape (n_samples, ...)
+            Student embeddings (flattened per row).
+        teacher : torch.Tensor of shape (n_samples, ...)
+            Teacher embeddings of the same rows; no gradient flows into them.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Scalar; 0 for batches of fewer than three rows.
+        """
+        student, teacher = _flat_rows(student, teacher)
+        if student.shape[0] < 3:
+            return student.sum() * 0.0
+        with torch.no_grad():
+            target = _triplet_cosines(teacher)
+        return F.smooth_l1_loss(_triplet_cosines(student), target)

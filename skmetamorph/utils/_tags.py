@@ -94,11 +94,21 @@ class StudentTags:
         Keywords added to every ``partial_fit`` call of a streamed fit (a
         neural net of :mod:`skmetamorph.torch` gets ``epochs=1``: a pass over
         the transfer set is the epoch, not each chunk).
+    teacher_layers : tuple of str, default=()
+        Names of teacher layers (``teacher.module_.named_modules()`` names of
+        a :class:`~skmetamorph.torch.TorchClassifier` teacher) whose
+        activations the student trains on (feature- and relation-based
+        distillation: FitNets hints, RKD). The meta-estimator labels each
+        transfer row with ``teacher.transform(X, layer=name)`` for each name
+        and passes them to ``fit`` / ``partial_fit`` as
+        ``teacher_features={name: activations}``, rows in the order of ``X``.
+        Empty: the student needs no activations.
     """
 
     soft_targets: bool = False
     distillation: bool = False
     partial_fit_params: dict = field(default_factory=dict)
+    teacher_layers: tuple = ()
 
 
 @dataclass
