@@ -202,6 +202,41 @@ class SoftLabeler(_TeacherLabeler):
         return centred_logits(soft) if self.output == "logit" else soft
 
 
+class FeatureLabeler(SoftLabeler):
+    """Soft labels, then the teacher's activations of named layers, flattened, as more columns.
+
+    The targets of a student that learns from the teacher's features
+    (FitNets hints, RKD relations): one matrix per chunk, so that the engine
+    moves, caches and streams them like soft labels.
+
+    Parameters
+    ----------
+    teacher : fitted classifier
+        The teacher, with ``predict_proba`` and ``transform(X, layer=...)``.
+    classes : ndarray of shape (n_classes,)
+        Columns of the soft labels.
+    temperature : float, default=1.0
+        Temperature of the soft labels.
+    feature_names : ndarray of str, default=None
+        Column names of the rows the teacher was fitted on, if any.
+    layers : tuple of str, default=()
+        The teacher layers whose activations follow the soft labels, in order.
+    """
+
+    def __init__(self, teacher, classes, temperature=1.0, feature_names=None, layers=()):
+        super().__init__(teacher, classes, temperature, feature_names)
+        self.layers = tuple(layers)
+
+    def __call__(self, X, outputs=None):
+        soft = super().__call__(X, outputs)
+        rows = self._input(X)
+        features = [
+            np.asarray(self.teacher.transform(rows, layer=layer)).reshape(X.shape[0], -1)
+            for layer in self.layers
+        ]
+        return np.hstack([soft] + features)
+
+
 class RegressionLabeler(_TeacherLabeler):
     """The teacher's predictions as float64 targets.
 

@@ -31,7 +31,13 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
 from sklearn.utils.validation import has_fit_parameter
 
-from ._labeling import HardLabeler, RegressionLabeler, SoftLabeler, teacher_proba
+from ._labeling import (
+    FeatureLabeler,
+    HardLabeler,
+    RegressionLabeler,
+    SoftLabeler,
+    teacher_proba,
+)
 from ._targets import (
     align_proba,
     centred_logits,
@@ -47,6 +53,7 @@ from .utils._tags import get_metamorph_tags
 __all__ = [
     "DistillationTargets",
     "ExpandedSoftLabels",
+    "FeatureDistillationTargets",
     "HardLabels",
     "LogitRegression",
     "ProbaRegression",
@@ -336,21 +343,28 @@ class SoftMatrix(_SoftLabels):
     """
 
     def _extra(self, n_rows, head):
-        """Further keywords of the student's fit (none here)."""
+        """Further keywords of the student's fit for ``n_rows`` rows (none here)."""
         return {}
 
+    def _split(self, targets):
+        """``(soft labels, keywords)``: the target matrix's parts (all soft labels here)."""
+        return targets, {}
+
     def fit(self, student, X, targets, weights):
-        kwargs = _weight_kwargs(weights)
+        soft, kwargs = self._split(targets)
+        kwargs.update(_weight_kwargs(weights))
         if has_fit_parameter(student, "classes"):
             kwargs["classes"] = self.classes
         kwargs.update(self._extra(X.shape[0], "all"))
-        student.fit(self.frame(X), targets.astype(X.dtype, copy=False), **kwargs)
+        student.fit(self.frame(X), soft.astype(X.dtype, copy=False), **kwargs)
 
     def partial_fit(self, student, X, targets, weights, head, params):
-        kwargs = {**params, **self._classes_kwargs(student.partial_fit)}
+        soft, kwargs = self._split(targets)
+        kwargs.update(params)
+        kwargs.update(self._classes_kwargs(student.partial_fit))
         kwargs.update(_weight_kwargs(weights))
         kwargs.update(self._extra(X.shape[0], head))
-        student.partial_fit(self.frame(X), targets.astype(X.dtype, copy=False), **kwargs)
+        student.partial_fit(self.frame(X), soft.astype(X.dtype, copy=False), **kwargs)
 
 
 class DistillationTargets(SoftMatrix):
@@ -397,6 +411,106 @@ class DistillationTargets(SoftMatrix):
             "temperature": self.temperature,
             "alpha": self.alpha,
         }
+
+
+class FeatureDistillationTargets(DistillationTargets):
+    """Distillation targets plus the teacher's activations of named layers (FitNets, RKD).
+
+    For a student whose tag ``student.teacher_layers`` names teacher layers
+    (a :class:`~skmetamorph.torch.TorchClassifier` with ``hint`` or
+    ``relation``). The labeler appends each layer's activations, flattened,
+    to the soft labels' columns, so that the engine, ``memory=`` and the
+    streamed fit carry them like any target matrix; before the student's fit
+    they are split off and reshaped, and the student gets them as
+    ``teacher_features={layer: activations}`` next to the distillation
+    keywords.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The meta-estimator's sorted classes.
+    layers : tuple of str
+        The teacher layers whose activations the student trains on.
+    **kwargs
+        As :class:`DistillationTargets`.
+    """
+
+    def __init__(self, classes, *, layers=(), **kwargs):
+        super().__init__(classes, **kwargs)
+        self.layers = tuple(layers)
+        #: Shape of one row of each layer's activations, once the teacher is seen.
+        self.layer_shapes = None
+
+    @classmethod
+    def for_fit(cls, params, classes, names):
+        kind = super().for_fit(params, classes, names)
+        kind.layers = tuple(get_metamorph_tags(params["student"]).student.teacher_layers)
+        return kind
+
+    @classmethod
+    def check_setup(cls, *, student, teachers, method, student_takes_weights):
+        super().check_setup(
+            student=student,
+            teachers=teachers,
+            method=method,
+            student_takes_weights=student_takes_weights,
+        )
+        layers = list(get_metamorph_tags(student).student.teacher_layers)
+        if len(teachers) != 1 or not callable(getattr(teachers[0], "transform", None)):
+            raise ValueError(
+                f"The student {type(student).__name__} trains on the activations of the "
+                f"teacher layers {layers} (hint/relation), so it needs one teacher that "
+                "hands them over with transform(X, layer=...), such as "
+                f"skmetamorph.torch.TorchClassifier; got "
+                f"{', '.join(type(t).__name__ for t in teachers)}. Use such a teacher, "
+                "or a student without hint and relation."
+            )
+
+    def _shapes(self, teacher):
+        """The layers' row shapes; a layer the fitted teacher lacks is an error naming those it has."""
+        if self.layer_shapes is None:
+            known = list(teacher.layer_names())
+            missing = [layer for layer in self.layers if layer not in known]
+            if missing:
+                raise ValueError(
+                    f"The student needs the activations of the teacher layers {missing}, "
+                    f"which the teacher {type(teacher).__name__} does not have; its layers "
+                    f"are {known}."
+                )
+            self.layer_shapes = {
+                layer: tuple(teacher.layer_output_shape(layer)) for layer in self.layers
+            }
+        return self.layer_shapes
+
+    def labeled_targets(self, teacher, X_labeled, y_labeled):
+        soft = super().labeled_targets(teacher, X_labeled, y_labeled)
+        self._shapes(teacher)
+        frame = self.frame(X_labeled)
+        features = [
+            np.asarray(teacher.transform(frame, layer=layer)).reshape(len(X_labeled), -1)
+            for layer in self.layers
+        ]
+        return np.hstack([soft] + features)
+
+    def labeler(self, teacher):
+        self._shapes(teacher)
+        return FeatureLabeler(
+            teacher,
+            self.classes,
+            self.temperature,
+            feature_names=self.names,
+            layers=self.layers,
+        )
+
+    def _split(self, targets):
+        n_rows, start = targets.shape[0], len(self.classes)
+        features = {}
+        for layer in self.layers:
+            shape = self.layer_shapes[layer]
+            stop = start + int(np.prod(shape, dtype=int))
+            features[layer] = targets[:, start:stop].reshape((n_rows,) + shape)
+            start = stop
+        return targets[:, : len(self.classes)], {"teacher_features": features}
 
 
 class ProbaRegression(_SoftLabels):
@@ -478,6 +592,8 @@ def classification_kind(labels, student):
     if labels == "logit":
         return LogitRegression
     tags = get_metamorph_tags(student).student
+    if tags.soft_targets and tags.distillation and tags.teacher_layers:
+        return FeatureDistillationTargets
     if tags.soft_targets and tags.distillation:
         return DistillationTargets
     if tags.soft_targets:
