@@ -1,9 +1,13 @@
 """Command line: ``python -m skmetamorph demo`` runs the main job on embedded data."""
 
 import argparse
+import os
 import sys
 
 __all__ = ["main"]
+
+DEFAULT_LABEL_FRACTION = 0.1
+DEFAULT_SEEDS = 3
 
 
 def main(argv=None):
@@ -31,9 +35,13 @@ def main(argv=None):
         help="digits with few labels: a tree alone vs the same tree made from a teacher",
     )
     demo.add_argument(
-        "--label-fraction", type=float, default=0.1, help="fraction of labeled rows (0.1)"
+        "--label-fraction", type=float, default=DEFAULT_LABEL_FRACTION,
+        help=f"fraction of labeled rows ({DEFAULT_LABEL_FRACTION})",
     )
-    demo.add_argument("--seeds", type=int, default=3, help="number of seeded splits (3)")
+    demo.add_argument(
+        "--seeds", type=int, default=DEFAULT_SEEDS,
+        help=f"number of seeded splits ({DEFAULT_SEEDS})",
+    )
     demo.add_argument(
         "--verbose", "-v", action="count", default=0,
         help="print each fit's stages and progress (-vv: every chunk)",
@@ -48,6 +56,14 @@ def main(argv=None):
         parser.error("--label-fraction must be in (0, 1]")
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
+    if args.json:
+        # Checked before the demo runs, not after it: a typo in the path
+        # would otherwise cost the whole run and end in a traceback.
+        folder = os.path.dirname(os.path.abspath(args.json))
+        if not os.path.isdir(folder):
+            parser.error(f"--json: folder {folder} does not exist")
+        if os.path.isdir(args.json):
+            parser.error(f"--json: {args.json} is a folder; give a file name")
 
     from ._demo import format_table, run_demo, summary
 
@@ -62,9 +78,12 @@ def main(argv=None):
     if args.json:
         import json  # noqa: PLC0415
 
+        from ._demo import THREADS  # noqa: PLC0415
+
         record = {
-            "command": "python -m skmetamorph "
-            + " ".join(sys.argv[1:] if argv is None else argv),
+            "command": demo_command(args.label_fraction, args.seeds, args.json),
+            "version": __version__,
+            "threads": THREADS,
             "label_fraction": args.label_fraction,
             "seeds": args.seeds,
             "rows": rows,
@@ -72,6 +91,32 @@ def main(argv=None):
         with open(args.json, "w") as stream:
             json.dump(record, stream, indent=2)
     return 0
+
+
+def demo_command(label_fraction, seeds, path):
+    """The command line that runs the demo with these settings and writes ``path``.
+
+    Parameters
+    ----------
+    label_fraction : float
+        Fraction of labeled rows.
+    seeds : int
+        Number of seeded splits.
+    path : str
+        Where the JSON goes.
+
+    Returns
+    -------
+    command : str
+        ``python -m skmetamorph demo [options] --json PATH``; options at their
+        default values are left out.
+    """
+    options = ""
+    if label_fraction != DEFAULT_LABEL_FRACTION:
+        options += f" --label-fraction {label_fraction:g}"
+    if seeds != DEFAULT_SEEDS:
+        options += f" --seeds {seeds}"
+    return f"python -m skmetamorph demo{options} --json {path}"
 
 
 def _percent(fraction):

@@ -13,19 +13,25 @@ pandas) is skipped, with the reason, when it is missing. Where a block
 prints something and says what in a comment (``print(x)   # "text ..."``),
 the printed output must contain that text (the parts around ``...``).
 
-A block may keep a placeholder that only the reader can fill in: the address
-of a Dask scheduler. Such a block says how to run it on a local cluster
-instead, and runs here that way (``PLACEHOLDERS``).
+A block written as a script, with an ``if __name__ == "__main__":`` guard
+(the Dask ones: a local cluster's worker processes import the file again), is
+written to a file and run as ``python file.py`` in a new process, exactly as
+the reader runs it: nothing in its text is replaced.
 """
 
 import ast
 import contextlib
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -36,13 +42,6 @@ PAGES = sorted(
     for page in [*DOCS.glob("*.rst"), *(DOCS / "user_guide").glob("*.rst")]
     if page.name != "sg_execution_times.rst"
 )
-
-# A placeholder a reader replaces, and what the block itself says to use
-# instead on a single machine; run that way here. ``processes=False`` and no
-# dashboard keep the local cluster in this process, quick to start and stop.
-PLACEHOLDERS = {
-    'Client("tcp://scheduler:8786")': "Client(processes=False, dashboard_address=None)",
-}
 
 # What to install for an optional module a block imports.
 EXTRAS = {
@@ -232,28 +231,67 @@ def _one_torch_thread():
         torch.set_num_threads(threads)
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.id)
-def test_code_block_runs_as_written(block, capsys):
-    source = block.source
-    for placeholder, local in PLACEHOLDERS.items():
-        source = source.replace(placeholder, local)
-    tree = ast.parse(source, filename=block.id)
-    reason = _missing_requirement(block, tree)
-    if reason:
-        pytest.skip(reason)
-    namespace = {"__name__": "__main__"}
-    with contextlib.ExitStack() as stack:
-        if "torch" in _imported_modules(tree):
-            stack.enter_context(_one_torch_thread())
-        try:
-            exec(compile(tree, block.id, "exec"), namespace)
-        finally:
-            client = namespace.get("client")
-            if client is not None and hasattr(client, "close"):
-                client.close()
-    printed = capsys.readouterr().out
+# Warnings a block must not print on a reader's first run.
+_WARNING = "sklearn.exceptions.ConvergenceWarning"
+
+_SCRIPT_GUARD = re.compile(r"^if __name__ == [\"']__main__[\"']:", re.MULTILINE)
+
+
+def _is_script(source):
+    """Whether a block is a script to run as a file (it has a ``__main__`` guard)."""
+    return bool(_SCRIPT_GUARD.search(source))
+
+
+def _check_claims(block, printed):
     for claim in _claims(block.source):
         for part in filter(None, (piece.strip() for piece in claim.split("..."))):
             assert part in printed, (
                 f"{block.id} says it prints {claim!r}, but printed:\n{printed}"
             )
+
+
+def _run_as_script(block, tmp_path):
+    # As the reader runs it: the text as it stands, in a file, in a new
+    # process; this checkout's package first on the path.
+    script = tmp_path / "snippet.py"
+    script.write_text(block.source)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    try:
+        result = subprocess.run([sys.executable, "-W", f"error::{_WARNING}", str(script)], capture_output=True, text=True,
+                                cwd=tmp_path, env=env, timeout=240)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"{block.id}, run as `python file.py`, did not finish in 240 s:\n"
+                    f"{error.stdout}\n{error.stderr}")
+    assert result.returncode == 0, (
+        f"{block.id}, run as `python file.py`, failed:\n{result.stdout}\n{result.stderr}"
+    )
+    return result.stdout
+
+
+def test_script_blocks_are_found():
+    # The Dask blocks are scripts: run in a new process, with their text as is.
+    scripts = [block.id for block in BLOCKS if _is_script(block.source)]
+    assert any(name.startswith("README.md") for name in scripts)
+    assert any(name.startswith("docs/user_guide/scaling.rst") for name in scripts)
+    assert not _is_script("x = 1\n# if __name__ == '__main__':\n")
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.id)
+def test_code_block_runs_as_written(block, capsys, tmp_path):
+    tree = ast.parse(block.source, filename=block.id)
+    reason = _missing_requirement(block, tree)
+    if reason:
+        pytest.skip(reason)
+    if _is_script(block.source):
+        _check_claims(block, _run_as_script(block, tmp_path))
+        return
+    namespace = {"__name__": "__main__"}
+    with contextlib.ExitStack() as stack:
+        # A reader's first run should be clean: no ConvergenceWarning.
+        stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("error", ConvergenceWarning)
+        if "torch" in _imported_modules(tree):
+            stack.enter_context(_one_torch_thread())
+        exec(compile(tree, block.id, "exec"), namespace)
+    _check_claims(block, capsys.readouterr().out)
