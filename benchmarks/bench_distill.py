@@ -441,7 +441,7 @@ def goals(rows, summary, reports):
                         value=f"{distilled:.1f}", met=bool(distilled <= 74)))
     # The small student against the best teacher of each seed.
     gaps, speedups = [], []
-    for seed, models in by_seed.items():
+    for models in by_seed.values():
         teacher_acc = max(r["accuracy"] for r in models.values() if r["family"] == "teacher")
         if "tiny CNN distilled, fresh rows" in models:
             gaps.append(100 * (teacher_acc - models["tiny CNN distilled, fresh rows"]["accuracy"]))
@@ -457,7 +457,7 @@ def goals(rows, summary, reports):
                         value=f"{np.mean(speedups):.1f}x", met=bool(np.mean(speedups) >= 5)))
     ens = paired(rows, "2x800 distilled from the ensemble, fixed set", "2x800 distilled, fixed set")
     kept = []
-    for seed, models in by_seed.items():
+    for models in by_seed.values():
         needed = ["ensemble of teachers", "2x800 distilled from the ensemble, fixed set",
                   "2x800 distilled, fixed set"]
         if not all(name in models for name in needed):

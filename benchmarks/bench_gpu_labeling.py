@@ -100,7 +100,6 @@ class _SoftTargetSink(ClassifierMixin, BaseEstimator):
 def measure(device, X, args, threads=None, steps=None):
     import skorch
     import torch
-
     from sklearn.frozen import FrozenEstimator
 
     from skmetamorph import MetamorphosisClassifier

@@ -297,11 +297,11 @@ class SeedRun:
 def run_seed(seed, bunch, config):
     """The frontier for one seed: direct, reference and metamorphosis trees of each size."""
     import torch
+    from sklearn.frozen import FrozenEstimator
     from sklearn.semi_supervised import SelfTrainingClassifier
 
     from skmetamorph import MetamorphosisClassifier
     from skmetamorph.samplers import ConfidenceSampler
-    from sklearn.frozen import FrozenEstimator
 
     torch.set_num_threads(config["torch_threads"])
     criterion = config["criterion"]  # every tree of the frontier splits by it

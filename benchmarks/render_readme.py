@@ -829,7 +829,6 @@ def distill_section(d):
     config, summary = d["config"], d["summary"]
     machine = d["environment"]["machine"]
     seeds = config["seeds"]
-    by_name = {row["name"]: row for row in summary}
     hinton = d["hinton"]
     reference = {
         "2x800 alone": hinton["2x800 alone"],

@@ -10,8 +10,8 @@ Importing ``skmetamorph`` never imports torch; ``skmetamorph.torch`` does.
 
 from importlib import metadata as _metadata
 
-from ._function_teacher import FunctionTeacher
 from ._classifier import MetamorphosisClassifier
+from ._function_teacher import FunctionTeacher
 from ._regressor import MetamorphosisRegressor
 from ._teachers import TeacherEnsemble, TeacherEnsembleRegressor
 from .base import BaseTransferSampler

@@ -257,14 +257,14 @@ class FitRecord:
     """
 
     #: Validated training rows (None for a data-free fit), targets, labeled mask.
-    X: Optional[np.ndarray]
-    y: Optional[np.ndarray]
+    X: np.ndarray | None
+    y: np.ndarray | None
     labeled: np.ndarray
     #: Column names of ``X`` when it had them: teacher, sampler and student see them.
-    names: Optional[np.ndarray]
+    names: np.ndarray | None
     #: The rows' weights (None: unweighted), the labeled rows' share of them, and
     #: the weight of every transfer row (the mean of the given weights).
-    sample_weight: Optional[np.ndarray]
+    sample_weight: np.ndarray | None
     head_weight: np.ndarray
     transfer_weight: float
     #: The teacher's tag "needs no data", looked up once per fit.
@@ -273,7 +273,7 @@ class FitRecord:
     cache: Optional["_TransferCache"] = None
     teacher: object = None
     #: The classifier's classes (None for regression).
-    classes: Optional[np.ndarray] = None
+    classes: np.ndarray | None = None
     sampler: object = None
     plan: object = None
     #: The kind of target (a :class:`~skmetamorph._target_kinds.TargetKind`).

@@ -35,7 +35,6 @@ import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 RESULT_FILE = Path("benchmarks", "results", "mnist.json")

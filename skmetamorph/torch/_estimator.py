@@ -13,15 +13,19 @@ from numbers import Integral, Number
 import numpy as np
 import skorch
 import torch
+from scipy import sparse
+from sklearn import get_config
+from sklearn.utils import (
+    assert_all_finite,
+    check_array,
+    check_consistent_length,
+    check_random_state,
+)
+from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochScoring
 from skorch.dataset import Dataset as _SkorchDataset
 from skorch.utils import to_device, to_numpy
-from scipy import sparse
-from sklearn.utils import assert_all_finite, check_array, check_consistent_length
-from sklearn import get_config
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from ..utils import MetamorphTags

@@ -25,9 +25,9 @@ estimator of that package is met). Everything else gets the defaults that
 """
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Callable, Optional
 
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
@@ -71,7 +71,7 @@ class TeacherTags:
 
     needs_no_data: bool = False
     semi_supervised: bool = False
-    logits: Optional[Callable] = None
+    logits: Callable | None = None
 
 
 @dataclass

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import load_digits, make_regression
-from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.svm import LinearSVR
