@@ -166,16 +166,16 @@ class Steps:
         self.finished += 1
         self.started = max(self.started, self.finished)
         self.note(
-            f"{self.finished}/{self.total} {self.what} done: {label} "
-            f"(ETA {self._eta(elapsed)})"
+            f"{self.finished}/{self.total} {self.what} done: {label} (ETA {self._eta(elapsed)})"
         )
 
     def close(self):
         """The last step has ended: print the total time."""
         elapsed = self._elapsed()
         self.finished = self.started
-        self.note(f"{self.finished}/{self.total} {self.what} finished in "
-                  f"{format_duration(elapsed)}")
+        self.note(
+            f"{self.finished}/{self.total} {self.what} finished in {format_duration(elapsed)}"
+        )
 
     def note(self, text):
         """Print ``[name] text`` on the progress stream, flushed."""

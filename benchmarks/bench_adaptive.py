@@ -92,9 +92,9 @@ def run_unit(dataset, n_train, seed, args):
     if split is None:
         return []
     X_train, X_test, y_train, y_test = split
-    teacher = RandomForestClassifier(
-        n_estimators=args.n_trees, random_state=seed, n_jobs=1
-    ).fit(X_train, y_train)
+    teacher = RandomForestClassifier(n_estimators=args.n_trees, random_state=seed, n_jobs=1).fit(
+        X_train, y_train
+    )
     teacher_test = teacher.predict(X_test)
     # The fixed samplers label the training rows plus factor x as many rows.
     budget = n_train + int(round(args.factor * n_train))
@@ -169,10 +169,12 @@ def classification_summary(records):
         )
         for dataset in dict.fromkeys(u[0] for u in units):
             mine = [u for u in units if u[0] == dataset]
-            diff = np.array([by[ADAPTIVE][u]["fidelity"] - by[ADAPTIVE][u]["direct_fidelity"]
-                             for u in mine])
-            vs_best = np.array([by[ADAPTIVE][u]["fidelity"] - by[best][u]["fidelity"]
-                                for u in mine])
+            diff = np.array(
+                [by[ADAPTIVE][u]["fidelity"] - by[ADAPTIVE][u]["direct_fidelity"] for u in mine]
+            )
+            vs_best = np.array(
+                [by[ADAPTIVE][u]["fidelity"] - by[best][u]["fidelity"] for u in mine]
+            )
             datasets.append(
                 {
                     "student": student,
@@ -382,17 +384,25 @@ def print_tables(summary, datasets, surrogate, surrogate_targets, search):
             rows.append(
                 [s["student"], f"{s['direct_fidelity']:.3f}"]
                 + [f"{s['fidelity'][n]:.3f}" for n in names]
-                + [f"{s['adaptive_minus_best_fixed']:+.3f} vs {s['best_fixed']} "
-                   f"(p={s['adaptive_vs_best_fixed_p']:.3f})"]
+                + [
+                    f"{s['adaptive_minus_best_fixed']:+.3f} vs {s['best_fixed']} "
+                    f"(p={s['adaptive_vs_best_fixed_p']:.3f})"
+                ]
             )
         print(markdown_table(header, rows))
         print("\n## (a) Adaptive vs the directly trained student, per dataset\n")
-        header = ["student", "dataset", "units", "adaptive", "− direct", "p",
-                  "− best fixed", "p"]
+        header = ["student", "dataset", "units", "adaptive", "− direct", "p", "− best fixed", "p"]
         rows = [
-            [d["student"], d["dataset"], d["n_units"], f"{d['adaptive_fidelity']:.3f}",
-             f"{d['adaptive_minus_direct']:+.3f}", f"{d['adaptive_vs_direct_p']:.3f}",
-             f"{d['adaptive_minus_best_fixed']:+.3f}", f"{d['adaptive_vs_best_fixed_p']:.3f}"]
+            [
+                d["student"],
+                d["dataset"],
+                d["n_units"],
+                f"{d['adaptive_fidelity']:.3f}",
+                f"{d['adaptive_minus_direct']:+.3f}",
+                f"{d['adaptive_vs_direct_p']:.3f}",
+                f"{d['adaptive_minus_best_fixed']:+.3f}",
+                f"{d['adaptive_vs_best_fixed_p']:.3f}",
+            ]
             for d in datasets
         ]
         print(markdown_table(header, rows))
@@ -402,26 +412,38 @@ def print_tables(summary, datasets, surrogate, surrogate_targets, search):
             sizes = sorted({r["n_calls"] for r in surrogate if r["simulation"] == sim})
             rows = []
             for design in ("sobol", ADAPTIVE):
-                cells = {r["n_calls"]: f"{r['r2']:.3f}" for r in surrogate
-                         if (r["simulation"], r["design"]) == (sim, design)}
+                cells = {
+                    r["n_calls"]: f"{r['r2']:.3f}"
+                    for r in surrogate
+                    if (r["simulation"], r["design"]) == (sim, design)
+                }
                 rows.append([design] + [cells.get(n, "-") for n in sizes])
             print(markdown_table(["design"] + [str(n) for n in sizes], rows))
             t = surrogate_targets[sim]
             fmt = lambda v: "not reached" if v is None else f"{v:.0f}"  # noqa: E731
-            print(f"\nCalls to reach R² {t['r2_target']}: Sobol' {fmt(t['sobol_calls'])}, "
-                  f"adaptive {fmt(t['adaptive_calls'])}"
-                  + ("" if t["fewer_calls"] is None else f" ({t['fewer_calls']:.0%} fewer)"))
+            print(
+                f"\nCalls to reach R² {t['r2_target']}: Sobol' {fmt(t['sobol_calls'])}, "
+                f"adaptive {fmt(t['adaptive_calls'])}"
+                + ("" if t["fewer_calls"] is None else f" ({t['fewer_calls']:.0%} fewer)")
+            )
     if search:
         print("\n## (c) GridSearchCV with and without memory=\n")
         header = ["memory", "candidates x folds", "teacher fits", "wall s", "best params equal"]
         rows = [
-            [r["memory"], f"{r['n_candidates']} x {r['folds']}", r["teacher_fits"],
-             f"{r['seconds']:.1f}", r["same_result"]]
+            [
+                r["memory"],
+                f"{r['n_candidates']} x {r['folds']}",
+                r["teacher_fits"],
+                f"{r['seconds']:.1f}",
+                r["same_result"],
+            ]
             for r in search["runs"]
         ]
         print(markdown_table(header, rows))
-        print(f"\nWall-time ratio {search['time_ratio']:.2f}x; teacher fits with memory "
-              f"{search['fits_with_memory']} (folds + 1 = {search['folds'] + 1}).")
+        print(
+            f"\nWall-time ratio {search['time_ratio']:.2f}x; teacher fits with memory "
+            f"{search['fits_with_memory']} (folds + 1 = {search['folds'] + 1})."
+        )
 
 
 def plot(summary, surrogate, search, path):
@@ -438,8 +460,13 @@ def plot(summary, surrogate, search, path):
         width = 0.38
         for i, s in enumerate(summary):
             values = [s["fidelity"][n] - s["direct_fidelity"] for n in names]
-            ax.bar(x + (i - 0.5) * width, values, width, label=s["student"],
-                   edgecolor=["black" if n == ADAPTIVE else "none" for n in names])
+            ax.bar(
+                x + (i - 0.5) * width,
+                values,
+                width,
+                label=s["student"],
+                edgecolor=["black" if n == ADAPTIVE else "none" for n in names],
+            )
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_xticks(x, names, rotation=20)
         ax.set_ylabel("fidelity − directly trained student")
@@ -449,8 +476,15 @@ def plot(summary, surrogate, search, path):
     for i, sim in enumerate(dict.fromkeys(r["simulation"] for r in surrogate)):
         for design, style in (("sobol", "--"), (ADAPTIVE, "-")):
             rows = [r for r in surrogate if (r["simulation"], r["design"]) == (sim, design)]
-            ax.plot([r["n_calls"] for r in rows], [max(r["r2"], 0) for r in rows], style,
-                    marker="o", markersize=3, color=f"C{i}", label=f"{sim}, {design}")
+            ax.plot(
+                [r["n_calls"] for r in rows],
+                [max(r["r2"], 0) for r in rows],
+                style,
+                marker="o",
+                markersize=3,
+                color=f"C{i}",
+                label=f"{sim}, {design}",
+            )
     if surrogate:
         ax.axhline(R2_TARGET, color="grey", linewidth=0.8, linestyle=":")
         ax.set_xlabel("simulation calls")
@@ -464,8 +498,14 @@ def plot(summary, surrogate, search, path):
         labels = [r["memory"] for r in runs]
         ax.bar(labels, [r["seconds"] for r in runs], color=["C3", "C2"])
         for k, r in enumerate(runs):
-            ax.text(k, r["seconds"], f"{r['teacher_fits']} teacher fits", ha="center",
-                    va="bottom", fontsize=9)
+            ax.text(
+                k,
+                r["seconds"],
+                f"{r['teacher_fits']} teacher fits",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+            )
         ax.set_ylabel("GridSearchCV wall time (s)")
         ax.set_title(f"(c) {runs[0]['n_candidates']} candidates x {runs[0]['folds']} folds")
     fig.tight_layout()
@@ -490,8 +530,12 @@ def main(argv=None):
     parser.add_argument(
         "--n-test", type=int, default=None, help="test rows of (b) (1000; quick 200)"
     )
-    parser.add_argument("--n-jobs", type=int, default=2,
-                        help="units of (a) and fits of (b) run in parallel (2); (c) runs alone")
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=2,
+        help="units of (a) and fits of (b) run in parallel (2); (c) runs alone",
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--search-rows", type=int, default=None, help="(2000; quick 300)")
     parser.add_argument("--search-width", type=int, default=None, help="MLP units (128; quick 16)")
@@ -501,7 +545,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     q = args.quick
     args.datasets = args.datasets or (
-        ["breast_cancer", "moons"] if q
+        ["breast_cancer", "moons"]
+        if q
         else ["breast_cancer", "wine", "iris", "digits", "classification", "moons"]
     )
     args.sizes = args.sizes or ([100] if q else [100, 400])
@@ -551,15 +596,17 @@ def main(argv=None):
             steps.step(f"(b) {sim}: {args.n_test} test rows")
             spec = SIMULATIONS[sim]
             X_test = uniform_rows(args.n_test, spec["bounds"], np.random.default_rng(12345))
-            y_test = FunctionTeacher(spec["func"], vectorized=spec["vectorized"]).fit().predict(
-                X_test
+            y_test = (
+                FunctionTeacher(spec["func"], vectorized=spec["vectorized"]).fit().predict(X_test)
             )
             mine = [f + (X_test, y_test) for f in fits if f[0] == sim]
             done = [None] * len(mine)
             for index, record in parallel(args.n_jobs, score_surrogate, mine):
                 done[index] = record
-                steps.done(f"(b) {sim}: {record['design']}, {record['n_calls']} calls, "
-                           f"seed {record['seed']}")
+                steps.done(
+                    f"(b) {sim}: {record['design']}, {record['n_calls']} calls, "
+                    f"seed {record['seed']}"
+                )
             surrogate_records += done
     surrogate, surrogate_targets = (
         surrogate_summary(surrogate_records) if surrogate_records else ([], {})
@@ -571,9 +618,7 @@ def main(argv=None):
         plain, fits_plain, seconds_plain, n_candidates = run_search(args, None)
         steps.step(f"(c) GridSearchCV with memory, {args.folds} folds")
         with tempfile.TemporaryDirectory() as folder:
-            cached, fits_cached, seconds_cached, _ = run_search(
-                args, Memory(folder, verbose=0)
-            )
+            cached, fits_cached, seconds_cached, _ = run_search(args, Memory(folder, verbose=0))
         same = bool(
             plain.best_index_ == cached.best_index_
             and np.allclose(
@@ -583,10 +628,22 @@ def main(argv=None):
         search = {
             "folds": args.folds,
             "runs": [
-                {"memory": "none", "n_candidates": n_candidates, "folds": args.folds,
-                 "teacher_fits": fits_plain, "seconds": seconds_plain, "same_result": same},
-                {"memory": "joblib.Memory", "n_candidates": n_candidates, "folds": args.folds,
-                 "teacher_fits": fits_cached, "seconds": seconds_cached, "same_result": same},
+                {
+                    "memory": "none",
+                    "n_candidates": n_candidates,
+                    "folds": args.folds,
+                    "teacher_fits": fits_plain,
+                    "seconds": seconds_plain,
+                    "same_result": same,
+                },
+                {
+                    "memory": "joblib.Memory",
+                    "n_candidates": n_candidates,
+                    "folds": args.folds,
+                    "teacher_fits": fits_cached,
+                    "seconds": seconds_cached,
+                    "same_result": same,
+                },
             ],
             "fits_with_memory": fits_cached,
             "time_ratio": seconds_plain / seconds_cached,
@@ -610,8 +667,7 @@ def main(argv=None):
             for s in summary
         }
         targets["classification"]["datasets_significantly_below_direct"] = [
-            f"{d['dataset']} ({d['student']})" for d in datasets
-            if d["significantly_below_direct"]
+            f"{d['dataset']} ({d['student']})" for d in datasets if d["significantly_below_direct"]
         ]
     if surrogate_targets:
         targets["surrogates"] = surrogate_targets

@@ -137,12 +137,14 @@ FEATURE_STUDENTS = {
     # FitNets' setting: thinner and deeper than the teacher; its middle layer
     # is guided by the teacher's last convolutional map (32x7x7) through a
     # linear regressor.
-    "thin deep MLP": dict(kind="thin", hint=("layers.5", "features.5"),
-                          relation=("layers.9", "classifier.2")),
+    "thin deep MLP": dict(
+        kind="thin", hint=("layers.5", "features.5"), relation=("layers.9", "classifier.2")
+    ),
     # The tiny CNN's first block (6x14x14) is guided by the teacher's first
     # (16x14x14) through a 1x1 convolution.
-    "tiny CNN": dict(kind="tiny", hint=("features.2", "features.2"),
-                     relation=("classifier.2", "classifier.2")),
+    "tiny CNN": dict(
+        kind="tiny", hint=("features.2", "features.2"), relation=("classifier.2", "classifier.2")
+    ),
 }
 
 #: The random image moves, the same for the teacher's training, the students
@@ -201,9 +203,12 @@ def net(kind, seed, config, *, moved=False, epochs=None):
         # The learning rate falls to 0 along a cosine over the teacher's epochs:
         # a stronger teacher for the same epochs than a constant rate.
         schedule = LRScheduler(policy="CosineAnnealingLR", T_max=epochs)
-        return TorchClassifier(SmallCNN, module__augment=dict(MOVES),
-                               callbacks=[("lr_schedule", schedule)],
-                               **{**common, "max_epochs": epochs})
+        return TorchClassifier(
+            SmallCNN,
+            module__augment=dict(MOVES),
+            callbacks=[("lr_schedule", schedule)],
+            **{**common, "max_epochs": epochs},
+        )
     if kind == "mlp":
         module = MovedMLP if moved else MLP
         return TorchClassifier(module, module__hidden_units=(800, 800), **common)
@@ -211,8 +216,9 @@ def net(kind, seed, config, *, moved=False, epochs=None):
         return TorchClassifier(MLP, module__hidden_units=THIN_MLP["hidden_units"], **common)
     if kind == "tiny":
         params = {f"module__{key}": value for key, value in TINY_CNN.items()}
-        return TorchClassifier(SmallCNN, module__augment=dict(MOVES) if moved else False,
-                               **params, **common)
+        return TorchClassifier(
+            SmallCNN, module__augment=dict(MOVES) if moved else False, **params, **common
+        )
     raise ValueError(kind)
 
 
@@ -221,8 +227,12 @@ def moves_sampler(seed):
     from skmetamorph.samplers import ImageRotationSampler
 
     return ImageRotationSampler(
-        image_shape=(28, 28), n_samples=1.0, max_angle=MOVES["max_rotation"],
-        max_shift=MOVES["max_shift"], max_scale=MOVES["max_scale"], random_state=seed,
+        image_shape=(28, 28),
+        n_samples=1.0,
+        max_angle=MOVES["max_rotation"],
+        max_shift=MOVES["max_shift"],
+        max_scale=MOVES["max_scale"],
+        random_state=seed,
     )
 
 
@@ -242,16 +252,21 @@ class SeedRun:
     def record(self, name, family, model, seconds, *, teacher=None, **extra):
         predicted = model.predict(self.X_test)
         row = dict(
-            seed=self.seed, name=name, family=family,
+            seed=self.seed,
+            name=name,
+            family=family,
             errors=int(np.sum(predicted != self.y_test)),
             accuracy=float(np.mean(predicted == self.y_test)),
-            fidelity=(None if teacher is None
-                      else float(np.mean(predicted == teacher.predict(self.X_test)))),
-            seconds=round(seconds, 1), **extra,
+            fidelity=(
+                None
+                if teacher is None
+                else float(np.mean(predicted == teacher.predict(self.X_test)))
+            ),
+            seconds=round(seconds, 1),
+            **extra,
         )
         self.rows.append(row)
-        self.steps.note(f"seed {self.seed}: {name}: {row['errors']} test errors "
-                        f"({seconds:.0f} s)")
+        self.steps.note(f"seed {self.seed}: {name}: {row['errors']} test errors ({seconds:.0f} s)")
         return row
 
     def alone(self, name, family, model):
@@ -261,8 +276,19 @@ class SeedRun:
         self.record(name, family, model, t.seconds, n_parameters=n_parameters(model))
         return model
 
-    def distill(self, name, family, teacher, student, *, fresh, temperature=None, alpha=1.0,
-                include_labeled=False, epochs=None):
+    def distill(
+        self,
+        name,
+        family,
+        teacher,
+        student,
+        *,
+        fresh,
+        temperature=None,
+        alpha=1.0,
+        include_labeled=False,
+        epochs=None,
+    ):
         """``student`` distilled from ``teacher`` (fitted nets or a list of them)."""
         from sklearn.frozen import FrozenEstimator
 
@@ -270,23 +296,41 @@ class SeedRun:
 
         self.steps.step(f"seed {self.seed}: {name}")
         epochs = epochs or self.config["student_epochs"]
-        frozen = ([FrozenEstimator(t) for t in teacher] if isinstance(teacher, list)
-                  else FrozenEstimator(teacher))
+        frozen = (
+            [FrozenEstimator(t) for t in teacher]
+            if isinstance(teacher, list)
+            else FrozenEstimator(teacher)
+        )
         temperature = temperature or self.config["temperature"]
         model = MetamorphosisClassifier(
-            frozen, student.set_params(max_epochs=epochs), moves_sampler(self.seed),
-            labels="soft", temperature=temperature, alpha=alpha,
-            include_labeled=include_labeled, random_state=self.seed,
+            frozen,
+            student.set_params(max_epochs=epochs),
+            moves_sampler(self.seed),
+            labels="soft",
+            temperature=temperature,
+            alpha=alpha,
+            include_labeled=include_labeled,
+            random_state=self.seed,
             # Fresh rows: a new move of every image each pass, labelled as the
             # student trains (one epoch per chunk). Fixed: one draw, labelled
             # once, then `epochs` epochs of the student's own fit.
-            streaming=fresh, n_passes=epochs if fresh else 1, fresh_rows=fresh,
+            streaming=fresh,
+            n_passes=epochs if fresh else 1,
+            fresh_rows=fresh,
         )
         with Timer() as t:
             model.fit(self.X, self.y)
-        self.record(name, family, model, t.seconds, teacher=model.teacher_,
-                    n_parameters=n_parameters(model.student_), temperature=temperature,
-                    alpha=alpha if include_labeled else None, fresh_rows=fresh)
+        self.record(
+            name,
+            family,
+            model,
+            t.seconds,
+            teacher=model.teacher_,
+            n_parameters=n_parameters(model.student_),
+            temperature=temperature,
+            alpha=alpha if include_labeled else None,
+            fresh_rows=fresh,
+        )
         return model
 
     def teachers(self):
@@ -296,11 +340,19 @@ class SeedRun:
 
         nets = []
         for k in range(self.config["n_teachers"]):
-            nets.append(self.alone(f"teacher {k}", "teacher",
-                                   net("teacher", 100 * self.seed + k, self.config)))
+            nets.append(
+                self.alone(
+                    f"teacher {k}", "teacher", net("teacher", 100 * self.seed + k, self.config)
+                )
+            )
         ensemble = TeacherEnsemble([FrozenEstimator(t) for t in nets]).fit(self.X, self.y)
-        self.record("ensemble of teachers", "ensemble", ensemble, 0.0,
-                    n_parameters=sum(n_parameters(t) for t in nets))
+        self.record(
+            "ensemble of teachers",
+            "ensemble",
+            ensemble,
+            0.0,
+            n_parameters=sum(n_parameters(t) for t in nets),
+        )
         errors = [row["errors"] for row in self.rows if row["family"] == "teacher"]
         return nets, nets[int(np.argmin(errors))]
 
@@ -311,20 +363,31 @@ def run_seed(seed, data, config, steps, with_grid):
     # Hinton's table: the 2x800 MLP alone, alone with the moves, distilled.
     mlp_alone = run.alone("2x800 alone", "mlp", net("mlp", seed, config))
     run.alone("2x800 alone, moved images", "mlp", net("mlp", seed, config, moved=True))
-    mlp_fresh = run.distill("2x800 distilled, fresh rows", "mlp", best, net("mlp", seed, config),
-                            fresh=True)
+    mlp_fresh = run.distill(
+        "2x800 distilled, fresh rows", "mlp", best, net("mlp", seed, config), fresh=True
+    )
     run.distill("2x800 distilled, fixed set", "mlp", best, net("mlp", seed, config), fresh=False)
-    run.distill("2x800 distilled from the ensemble, fixed set", "mlp", nets,
-                net("mlp", seed, config), fresh=False)
+    run.distill(
+        "2x800 distilled from the ensemble, fixed set",
+        "mlp",
+        nets,
+        net("mlp", seed, config),
+        fresh=False,
+    )
     # The small student.
     tiny_alone = run.alone("tiny CNN alone", "tiny", net("tiny", seed, config))
     run.alone("tiny CNN alone, moved images", "tiny", net("tiny", seed, config, moved=True))
-    tiny_fresh = run.distill("tiny CNN distilled, fresh rows", "tiny", best,
-                             net("tiny", seed, config), fresh=True)
+    tiny_fresh = run.distill(
+        "tiny CNN distilled, fresh rows", "tiny", best, net("tiny", seed, config), fresh=True
+    )
     if with_grid:
         grid(run, best, config)
-    models = {"2x800 alone": mlp_alone, "2x800 distilled": mlp_fresh.student_,
-              "tiny CNN alone": tiny_alone, "tiny CNN distilled": tiny_fresh.student_}
+    models = {
+        "2x800 alone": mlp_alone,
+        "2x800 distilled": mlp_fresh.student_,
+        "tiny CNN alone": tiny_alone,
+        "tiny CNN distilled": tiny_fresh.student_,
+    }
     return run, best, models
 
 
@@ -348,15 +411,21 @@ def refit_for_compression(path, data, config, steps):
     run = SeedRun(0, data, config, steps)
     best = run.alone(f"teacher {best_index}", "teacher", net("teacher", best_index, config))
     mlp = run.alone("2x800 alone", "mlp", net("mlp", 0, config))
-    mlp_fresh = run.distill("2x800 distilled, fresh rows", "mlp", best, net("mlp", 0, config),
-                            fresh=True)
+    mlp_fresh = run.distill(
+        "2x800 distilled, fresh rows", "mlp", best, net("mlp", 0, config), fresh=True
+    )
     tiny = run.alone("tiny CNN alone", "tiny", net("tiny", 0, config))
-    tiny_fresh = run.distill("tiny CNN distilled, fresh rows", "tiny", best,
-                             net("tiny", 0, config), fresh=True)
+    tiny_fresh = run.distill(
+        "tiny CNN distilled, fresh rows", "tiny", best, net("tiny", 0, config), fresh=True
+    )
     for row in run.rows:
         row["errors_in_the_run"] = seed_rows[row["name"]]["errors"]
-    students = {"2x800 alone": mlp, "2x800 distilled": mlp_fresh.student_,
-                "tiny CNN alone": tiny, "tiny CNN distilled": tiny_fresh.student_}
+    students = {
+        "2x800 alone": mlp,
+        "2x800 distilled": mlp_fresh.student_,
+        "tiny CNN alone": tiny,
+        "tiny CNN distilled": tiny_fresh.student_,
+    }
     return rows, [(run, best, students)]
 
 
@@ -364,14 +433,27 @@ def grid(run, teacher, config):
     """Temperature and alpha on the small student, fixed transfer set, equal updates."""
     epochs = config["student_epochs"]
     for temperature in config["grid_temperatures"]:
-        run.distill(f"grid: T={temperature:g}, soft labels only", "grid", teacher,
-                    net("tiny", run.seed, config), fresh=False, temperature=temperature)
+        run.distill(
+            f"grid: T={temperature:g}, soft labels only",
+            "grid",
+            teacher,
+            net("tiny", run.seed, config),
+            fresh=False,
+            temperature=temperature,
+        )
     for alpha in config["grid_alphas"]:
         # The true labels join as rows of their own: twice the rows per epoch,
         # so half the epochs keeps the student's updates equal.
-        run.distill(f"grid: T={config['temperature']:g}, labeled rows, alpha={alpha:g}", "grid",
-                    teacher, net("tiny", run.seed, config), fresh=False, alpha=alpha,
-                    include_labeled=True, epochs=max(1, epochs // 2))
+        run.distill(
+            f"grid: T={config['temperature']:g}, labeled rows, alpha={alpha:g}",
+            "grid",
+            teacher,
+            net("tiny", run.seed, config),
+            fresh=False,
+            alpha=alpha,
+            include_labeled=True,
+            epochs=max(1, epochs // 2),
+        )
 
 
 def compression(run, teacher, students):
@@ -381,8 +463,14 @@ def compression(run, teacher, students):
     """
     from skmetamorph.metrics import compression_report
 
-    return compression_report(teacher, students, run.X_test, run.y_test,
-                              batch_size=run.config["latency_rows"], n_repeats=5)
+    return compression_report(
+        teacher,
+        students,
+        run.X_test,
+        run.y_test,
+        batch_size=run.config["latency_rows"],
+        n_repeats=5,
+    )
 
 
 # ---------------------------------------------------------------- summary
@@ -394,15 +482,20 @@ def summarise(rows):
         mine = [row for row in rows if row["name"] == name]
         errors = np.array([row["errors"] for row in mine], dtype=float)
         fidelity = [row["fidelity"] for row in mine if row["fidelity"] is not None]
-        summary.append(dict(
-            name=name, family=mine[0]["family"], n_seeds=len(mine),
-            errors_mean=float(errors.mean()), errors_std=float(errors.std()),
-            errors=[int(e) for e in errors],
-            accuracy_mean=float(np.mean([row["accuracy"] for row in mine])),
-            fidelity_mean=float(np.mean(fidelity)) if fidelity else None,
-            n_parameters=mine[0]["n_parameters"],
-            seconds_mean=float(np.mean([row["seconds"] for row in mine])),
-        ))
+        summary.append(
+            dict(
+                name=name,
+                family=mine[0]["family"],
+                n_seeds=len(mine),
+                errors_mean=float(errors.mean()),
+                errors_std=float(errors.std()),
+                errors=[int(e) for e in errors],
+                accuracy_mean=float(np.mean([row["accuracy"] for row in mine])),
+                fidelity_mean=float(np.mean(fidelity)) if fidelity else None,
+                n_parameters=mine[0]["n_parameters"],
+                seconds_mean=float(np.mean([row["seconds"] for row in mine])),
+            )
+        )
     return summary
 
 
@@ -413,9 +506,14 @@ def paired(rows, better, worse):
         by.setdefault(row["name"], {})[row["seed"]] = row["errors"]
     seeds = sorted(set(by.get(better, {})) & set(by.get(worse, {})))
     diffs = [by[better][s] - by[worse][s] for s in seeds]
-    return dict(better=better, worse=worse, differences=diffs,
-                mean=float(np.mean(diffs)) if diffs else None,
-                wins=int(sum(d < 0 for d in diffs)), n=len(diffs))
+    return dict(
+        better=better,
+        worse=worse,
+        differences=diffs,
+        mean=float(np.mean(diffs)) if diffs else None,
+        wins=int(sum(d < 0 for d in diffs)),
+        n=len(diffs),
+    )
 
 
 COMPARISONS = [
@@ -437,8 +535,13 @@ def goals(rows, summary, reports):
     out = []
     distilled = mean.get("2x800 distilled, fresh rows")
     if distilled is not None:
-        out.append(dict(goal="2x800 MLP distilled: <= 74 test errors (stretch <= 60)",
-                        value=f"{distilled:.1f}", met=bool(distilled <= 74)))
+        out.append(
+            dict(
+                goal="2x800 MLP distilled: <= 74 test errors (stretch <= 60)",
+                value=f"{distilled:.1f}",
+                met=bool(distilled <= 74),
+            )
+        )
     # The small student against the best teacher of each seed.
     gaps, speedups = [], []
     for models in by_seed.values():
@@ -450,61 +553,118 @@ def goals(rows, summary, reports):
             if record["model"] == "tiny CNN distilled":
                 speedups.append(record["speedup"])
     if gaps:
-        out.append(dict(goal="small student within 0.3 points of the teacher's accuracy",
-                        value=f"{np.mean(gaps):.2f} points below", met=bool(np.mean(gaps) <= 0.3)))
+        out.append(
+            dict(
+                goal="small student within 0.3 points of the teacher's accuracy",
+                value=f"{np.mean(gaps):.2f} points below",
+                met=bool(np.mean(gaps) <= 0.3),
+            )
+        )
     if speedups:
-        out.append(dict(goal="small student >= 5x lower CPU latency per 1,000 rows",
-                        value=f"{np.mean(speedups):.1f}x", met=bool(np.mean(speedups) >= 5)))
+        out.append(
+            dict(
+                goal="small student >= 5x lower CPU latency per 1,000 rows",
+                value=f"{np.mean(speedups):.1f}x",
+                met=bool(np.mean(speedups) >= 5),
+            )
+        )
     ens = paired(rows, "2x800 distilled from the ensemble, fixed set", "2x800 distilled, fixed set")
     kept = []
     for models in by_seed.values():
-        needed = ["ensemble of teachers", "2x800 distilled from the ensemble, fixed set",
-                  "2x800 distilled, fixed set"]
+        needed = [
+            "ensemble of teachers",
+            "2x800 distilled from the ensemble, fixed set",
+            "2x800 distilled, fixed set",
+        ]
         if not all(name in models for name in needed):
             continue
         best_teacher = min(r["errors"] for r in models.values() if r["family"] == "teacher")
         gain = best_teacher - models["ensemble of teachers"]["errors"]
-        student_gain = (models["2x800 distilled, fixed set"]["errors"]
-                        - models["2x800 distilled from the ensemble, fixed set"]["errors"])
+        student_gain = (
+            models["2x800 distilled, fixed set"]["errors"]
+            - models["2x800 distilled from the ensemble, fixed set"]["errors"]
+        )
         kept.append(student_gain / gain if gain > 0 else float("nan"))
     if ens["n"]:
-        out.append(dict(goal="ensemble student beats the single-teacher student (paired)",
-                        value=f"{ens['mean']:+.1f} errors, fewer on {ens['wins']}/{ens['n']} seeds",
-                        met=bool(ens["wins"] == ens["n"] and ens["mean"] < 0)))
+        out.append(
+            dict(
+                goal="ensemble student beats the single-teacher student (paired)",
+                value=f"{ens['mean']:+.1f} errors, fewer on {ens['wins']}/{ens['n']} seeds",
+                met=bool(ens["wins"] == ens["n"] and ens["mean"] < 0),
+            )
+        )
         finite = [k for k in kept if np.isfinite(k)]
-        out.append(dict(goal="ensemble student keeps >= half of the ensemble's gain",
-                        value=(f"{np.mean(finite):.2f} of it" if finite
-                               else "the ensemble did not beat the best teacher"),
-                        met=bool(finite and np.mean(finite) >= 0.5)))
+        out.append(
+            dict(
+                goal="ensemble student keeps >= half of the ensemble's gain",
+                value=(
+                    f"{np.mean(finite):.2f} of it"
+                    if finite
+                    else "the ensemble did not beat the best teacher"
+                ),
+                met=bool(finite and np.mean(finite) >= 0.5),
+            )
+        )
     fresh = paired(rows, "2x800 distilled, fresh rows", "2x800 distilled, fixed set")
     if fresh["n"]:
-        out.append(dict(goal="fresh rows per pass beat a fixed transfer set (equal updates)",
-                        value=f"{fresh['mean']:+.1f} errors, fewer on {fresh['wins']}/{fresh['n']} "
-                              "seeds",
-                        met=bool(fresh["wins"] == fresh["n"] and fresh["mean"] < 0)))
+        out.append(
+            dict(
+                goal="fresh rows per pass beat a fixed transfer set (equal updates)",
+                value=f"{fresh['mean']:+.1f} errors, fewer on {fresh['wins']}/{fresh['n']} seeds",
+                met=bool(fresh["wins"] == fresh["n"] and fresh["mean"] < 0),
+            )
+        )
     return out
 
 
 def table(summary):
-    header = ["model", "parameters", "test errors (mean ± std)", "per seed", "fidelity",
-              "fit time (s)"]
-    body = [[s["name"], f"{s['n_parameters']:,}" if s["n_parameters"] else "",
-             f"{s['errors_mean']:.1f} ± {s['errors_std']:.1f}",
-             " / ".join(map(str, s["errors"])),
-             "" if s["fidelity_mean"] is None else f"{s['fidelity_mean']:.4f}",
-             f"{s['seconds_mean']:.0f}"] for s in summary]
+    header = [
+        "model",
+        "parameters",
+        "test errors (mean ± std)",
+        "per seed",
+        "fidelity",
+        "fit time (s)",
+    ]
+    body = [
+        [
+            s["name"],
+            f"{s['n_parameters']:,}" if s["n_parameters"] else "",
+            f"{s['errors_mean']:.1f} ± {s['errors_std']:.1f}",
+            " / ".join(map(str, s["errors"])),
+            "" if s["fidelity_mean"] is None else f"{s['fidelity_mean']:.4f}",
+            f"{s['seconds_mean']:.0f}",
+        ]
+        for s in summary
+    ]
     return markdown_table(header, body)
 
 
 def compression_table(report):
-    header = ["model", "parameters", "pickled KiB", "ms per 1 row", "ms per batch",
-              "speed-up", "accuracy", "fidelity"]
+    header = [
+        "model",
+        "parameters",
+        "pickled KiB",
+        "ms per 1 row",
+        "ms per batch",
+        "speed-up",
+        "accuracy",
+        "fidelity",
+    ]
     body = []
     for r in report:
-        body.append([r["model"], f"{r['n_parameters']:,}" if r["n_parameters"] else "",
-                     f"{r['serialized_bytes'] / 1024:.0f}" if r["serialized_bytes"] else "",
-                     f"{1e3 * r['latency_row_s']:.2f}", f"{1e3 * r['latency_batch_s']:.1f}",
-                     f"{r['speedup']:.1f}x", f"{r['accuracy']:.4f}", f"{r['fidelity']:.4f}"])
+        body.append(
+            [
+                r["model"],
+                f"{r['n_parameters']:,}" if r["n_parameters"] else "",
+                f"{r['serialized_bytes'] / 1024:.0f}" if r["serialized_bytes"] else "",
+                f"{1e3 * r['latency_row_s']:.2f}",
+                f"{1e3 * r['latency_batch_s']:.1f}",
+                f"{r['speedup']:.1f}x",
+                f"{r['accuracy']:.4f}",
+                f"{r['fidelity']:.4f}",
+            ]
+        )
     return markdown_table(header, body)
 
 
@@ -519,14 +679,26 @@ def plot(summary, report, path, title, reference=HINTON):
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5))
     shown = [s for s in summary if s["family"] != "grid"]
     positions = np.arange(len(shown))
-    left.barh(positions, [s["errors_mean"] for s in shown],
-              xerr=[s["errors_std"] for s in shown], color="tab:blue", alpha=0.8)
+    left.barh(
+        positions,
+        [s["errors_mean"] for s in shown],
+        xerr=[s["errors_std"] for s in shown],
+        color="tab:blue",
+        alpha=0.8,
+    )
     left.set_yticks(positions, [s["name"] for s in shown], fontsize=8)
     left.invert_yaxis()
     for label, value in reference.items():
         left.axvline(value, linestyle="--", linewidth=1, color="grey")
-        left.text(value, len(shown) - 0.4, f" Hinton: {label}", rotation=90, fontsize=7,
-                  va="bottom", color="grey")
+        left.text(
+            value,
+            len(shown) - 0.4,
+            f" Hinton: {label}",
+            rotation=90,
+            fontsize=7,
+            va="bottom",
+            color="grey",
+        )
     left.set_xlabel("MNIST test errors (of 10,000), mean ± std over seeds")
     if report is None:
         right.set_axis_off()
@@ -561,8 +733,13 @@ def distill_with_features(teacher, student, X, temperature):
     soft /= soft.sum(axis=1, keepdims=True)
     layers = get_metamorph_tags(student).student.teacher_layers
     features = {layer: teacher.transform(X, layer=layer) for layer in layers}
-    return student.fit(X, soft, classes=teacher.classes_, temperature=temperature,
-                       teacher_features=features or None)
+    return student.fit(
+        X,
+        soft,
+        classes=teacher.classes_,
+        temperature=temperature,
+        teacher_features=features or None,
+    )
 
 
 def feature_variants(seed, data, config, steps):
@@ -579,12 +756,18 @@ def feature_variants(seed, data, config, steps):
         run.alone(f"{student_name} alone", student_name, net(spec["kind"], seed, config))
         variants = {
             "logits only": {},
-            "+ hints": dict(hint=spec["hint"], hint_epochs=config["hint_epochs"],
-                            max_epochs=epochs - config["hint_epochs"]),
+            "+ hints": dict(
+                hint=spec["hint"],
+                hint_epochs=config["hint_epochs"],
+                max_epochs=epochs - config["hint_epochs"],
+            ),
             "+ relations": dict(relation=spec["relation"]),
-            "+ hints + relations": dict(hint=spec["hint"], relation=spec["relation"],
-                                        hint_epochs=config["hint_epochs"],
-                                        max_epochs=epochs - config["hint_epochs"]),
+            "+ hints + relations": dict(
+                hint=spec["hint"],
+                relation=spec["relation"],
+                hint_epochs=config["hint_epochs"],
+                max_epochs=epochs - config["hint_epochs"],
+            ),
         }
         for variant, params in variants.items():
             name = f"{student_name}, {variant}"
@@ -592,9 +775,17 @@ def feature_variants(seed, data, config, steps):
             student = net(spec["kind"], seed, config).set_params(**params)
             with Timer() as t:
                 distill_with_features(teacher, student, run.X, temperature)
-            run.record(name, student_name, student, t.seconds, teacher=teacher,
-                       n_parameters=n_parameters(student), variant=variant,
-                       hint=params.get("hint"), relation=params.get("relation"))
+            run.record(
+                name,
+                student_name,
+                student,
+                t.seconds,
+                teacher=teacher,
+                n_parameters=n_parameters(student),
+                variant=variant,
+                hint=params.get("hint"),
+                relation=params.get("relation"),
+            )
     return run.rows
 
 
@@ -631,8 +822,11 @@ def main_features(args):
     with Timer() as total:
         for seed in range(config["seeds"]):
             rows += feature_variants(seed, data, config, steps)
-            write_json(f"{stem}.json", {"mode": mode, "config": config, "partial": True,
-                                        "runs": rows}, results_dir=args.results_dir)
+            write_json(
+                f"{stem}.json",
+                {"mode": mode, "config": config, "partial": True, "runs": rows},
+                results_dir=args.results_dir,
+            )
         steps.close()
     summary = summarise(rows)
     comparisons = [paired(rows, better, worse) for better, worse in FEATURE_COMPARISONS]
@@ -643,18 +837,34 @@ def main_features(args):
     print()
     for c in comparisons:
         if c["n"]:
-            print(f"- {c['better']} vs {c['worse']}: {c['mean']:+.1f} errors "
-                  f"(fewer on {c['wins']}/{c['n']} seeds)")
+            print(
+                f"- {c['better']} vs {c['worse']}: {c['mean']:+.1f} errors "
+                f"(fewer on {c['wins']}/{c['n']} seeds)"
+            )
     print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode, {args.device})")
     path = write_json(
         f"{stem}.json",
-        {"mode": mode, "protocol": protocol, "config": config, "thin_mlp": THIN_MLP,
-         "tiny_cnn": TINY_CNN, "students": FEATURE_STUDENTS, "total_seconds": total.seconds,
-         "summary": summary, "comparisons": comparisons, "runs": rows},
+        {
+            "mode": mode,
+            "protocol": protocol,
+            "config": config,
+            "thin_mlp": THIN_MLP,
+            "tiny_cnn": TINY_CNN,
+            "students": FEATURE_STUDENTS,
+            "total_seconds": total.seconds,
+            "summary": summary,
+            "comparisons": comparisons,
+            "runs": rows,
+        },
         results_dir=args.results_dir,
     )
-    plot(summary, None, Path(args.results_dir) / f"{stem}.png",
-         "MNIST (reduced protocol): logits, hints and relations", reference={})
+    plot(
+        summary,
+        None,
+        Path(args.results_dir) / f"{stem}.png",
+        "MNIST (reduced protocol): logits, hints and relations",
+        reference={},
+    )
     print(f"wrote {path}")
     return 0
 
@@ -677,26 +887,43 @@ def load(data_dir, config, seed=0):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="1 seed, 3,000 rows, 2 epochs (CI smoke test)")
+    parser.add_argument(
+        "--quick", action="store_true", help="1 seed, 3,000 rows, 2 epochs (CI smoke test)"
+    )
     parser.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
-    parser.add_argument("--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)")
-    parser.add_argument("--device", default="cpu",
-                        help="where the nets train and label (latency is measured on the CPU)")
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="torch threads (default: all cores)")
+    parser.add_argument(
+        "--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)"
+    )
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="where the nets train and label (latency is measured on the CPU)",
+    )
+    parser.add_argument(
+        "--torch-threads", type=int, default=None, help="torch threads (default: all cores)"
+    )
     parser.add_argument("--results-dir", default=str(RESULTS_DIR))
-    parser.add_argument("--no-compression", action="store_true",
-                        help="with --reuse-runs: only summarise the runs, refit nothing")
-    parser.add_argument("--reuse-runs", default=None, metavar="JSON",
-                        help="take the test errors of every model from this result file (a "
-                             "run that stopped after its last seed) and refit only seed 0's "
-                             "teacher and students for the compression report: same seeds, "
-                             "same weights on the CPU")
-    parser.add_argument("--features", action="store_true",
-                        help="only the feature- and relation-based variants (hints, RKD) on "
-                             "a thin deep MLP and the tiny CNN, reduced protocol; with "
-                             "--quick, a seconds-long smoke run")
+    parser.add_argument(
+        "--no-compression",
+        action="store_true",
+        help="with --reuse-runs: only summarise the runs, refit nothing",
+    )
+    parser.add_argument(
+        "--reuse-runs",
+        default=None,
+        metavar="JSON",
+        help="take the test errors of every model from this result file (a "
+        "run that stopped after its last seed) and refit only seed 0's "
+        "teacher and students for the compression report: same seeds, "
+        "same weights on the CPU",
+    )
+    parser.add_argument(
+        "--features",
+        action="store_true",
+        help="only the feature- and relation-based variants (hints, RKD) on "
+        "a thin deep MLP and the tiny CNN, reduced protocol; with "
+        "--quick, a seconds-long smoke run",
+    )
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 1:
         parser.error(f"--seeds must be at least 1; got {args.seeds}")
@@ -733,8 +960,11 @@ def main(argv=None):
                 rows += run.rows
                 fitted.append((run, best, students))
                 # Written after every seed, so that a long run that stops keeps its seeds.
-                write_json(f"{stem}.json", {"mode": mode, "config": config, "partial": True,
-                                            "runs": rows}, results_dir=args.results_dir)
+                write_json(
+                    f"{stem}.json",
+                    {"mode": mode, "config": config, "partial": True, "runs": rows},
+                    results_dir=args.results_dir,
+                )
         steps.close()
         # Timed last, one seed after another, with no training running beside them.
         reports = [compression(*seed_models) for seed_models in fitted]
@@ -753,15 +983,29 @@ def main(argv=None):
 
     path = write_json(
         f"{stem}.json",
-        {"mode": mode, "config": config, "moves": MOVES, "tiny_cnn": TINY_CNN, "hinton": HINTON,
-         "total_seconds": total.seconds, "summary": summary, "comparisons": comparisons,
-         "goals": measured, "compression": reports, "runs": rows,
-         "refits": [row for run, _, _ in fitted for row in run.rows] if args.reuse_runs
-         else [], "reused_runs": args.reuse_runs},
+        {
+            "mode": mode,
+            "config": config,
+            "moves": MOVES,
+            "tiny_cnn": TINY_CNN,
+            "hinton": HINTON,
+            "total_seconds": total.seconds,
+            "summary": summary,
+            "comparisons": comparisons,
+            "goals": measured,
+            "compression": reports,
+            "runs": rows,
+            "refits": [row for run, _, _ in fitted for row in run.rows] if args.reuse_runs else [],
+            "reused_runs": args.reuse_runs,
+        },
         results_dir=args.results_dir,
     )
-    plot(summary, reports[0] if reports else None, Path(args.results_dir) / f"{stem}.png",
-         "MNIST: networks trained alone and distilled")
+    plot(
+        summary,
+        reports[0] if reports else None,
+        Path(args.results_dir) / f"{stem}.png",
+        "MNIST: networks trained alone and distilled",
+    )
     print(f"wrote {path}")
     return 0
 

@@ -170,8 +170,10 @@ def _sampler_details(clf, generator):
     """What the fitted generator chose, for the generators that report it."""
     sampler = dict(clf.transfer_sampler_.samplers_)[generator]
     if generator == "gmm_bic":
-        return {"gmm_n_components": sampler.n_components_,
-                "gmm_covariance_type": sampler.covariance_type_}
+        return {
+            "gmm_n_components": sampler.n_components_,
+            "gmm_covariance_type": sampler.covariance_type_,
+        }
     if generator == "munge_redraw":
         return {"munge_copies_redrawn": sampler.n_copies_redrawn_}
     return {}
@@ -184,9 +186,9 @@ def run_unit(dataset, n_train, seed, generators, args):
         return []
     X_train, X_test, y_train, y_test = split
     start = time.perf_counter()
-    teacher = RandomForestClassifier(
-        n_estimators=args.n_trees, random_state=seed, n_jobs=1
-    ).fit(X_train, y_train)
+    teacher = RandomForestClassifier(n_estimators=args.n_trees, random_state=seed, n_jobs=1).fit(
+        X_train, y_train
+    )
     teacher_seconds = time.perf_counter() - start
     teacher_test = teacher.predict(X_test)
     base = {
@@ -215,18 +217,28 @@ def run_unit(dataset, n_train, seed, generators, args):
         start = time.perf_counter()
         direct = STUDENTS[student](seed).fit(X_train, y_train)
         seconds = time.perf_counter() - start
-        records.append(record(student, "direct", direct.predict(X_test), seconds,
-                              n_transfer=n_train))
+        records.append(
+            record(student, "direct", direct.predict(X_test), seconds, n_transfer=n_train)
+        )
         for generator in generators:
             clf, seconds = fit_metamorphosis(
-                teacher, STUDENTS[student](seed),
-                transfer_sampler(generator, n_train, args.transfer_size), "hard", seed,
-                X_train, y_train,
+                teacher,
+                STUDENTS[student](seed),
+                transfer_sampler(generator, n_train, args.transfer_size),
+                "hard",
+                seed,
+                X_train,
+                y_train,
             )
             records.append(
-                record(student, generator, clf.predict(X_test), seconds,
-                       n_transfer=int(clf.n_transfer_samples_),
-                       **_sampler_details(clf, generator))
+                record(
+                    student,
+                    generator,
+                    clf.predict(X_test),
+                    seconds,
+                    n_transfer=int(clf.n_transfer_samples_),
+                    **_sampler_details(clf, generator),
+                )
             )
     return records
 
@@ -249,9 +261,7 @@ def _select(records, student, generator, group):
 def compare(records, generators, groups):
     """Each generator minus each reference, paired over units, per group and student."""
     out = []
-    for group, student, generator, reference in product(
-        groups, STUDENTS, generators, REFERENCES
-    ):
+    for group, student, generator, reference in product(groups, STUDENTS, generators, REFERENCES):
         if generator == reference:
             continue
         a = _select(records, student, generator, group)
@@ -259,8 +269,13 @@ def compare(records, generators, groups):
         keys = sorted(a)
         if not keys:
             continue
-        entry = {"group": group, "student": student, "generator": generator,
-                 "reference": reference, "n_units": len(keys)}
+        entry = {
+            "group": group,
+            "student": student,
+            "generator": generator,
+            "reference": reference,
+            "n_units": len(keys),
+        }
         for metric in ("fidelity", "accuracy"):
             diff = np.array([a[k][metric] - b[k][metric] for k in keys])
             entry[f"{metric}_diff"] = float(diff.mean())
@@ -324,8 +339,7 @@ def targets(comparisons):
             and out[f"{new}_vs_{old}"]["better_on_average"]
         )
     gains = [
-        {"generator": c["generator"], "fidelity_diff": c["fidelity_diff"],
-         "p": c["fidelity_p"]}
+        {"generator": c["generator"], "fidelity_diff": c["fidelity_diff"], "p": c["fidelity_p"]}
         for key, c in by.items()
         if key[0] == "multi-class" and key[1] == "dtc" and key[3] == "direct"
     ]
@@ -340,15 +354,25 @@ def targets(comparisons):
 def per_dataset(records, generators):
     """Mean fidelity per dataset, size and student for the direct student and each generator."""
     out = []
-    keys = sorted({(r["dataset"], r["n_train"], r["student"]) for r in records},
-                  key=lambda k: (DATASETS.index(k[0]), k[1], k[2]))
+    keys = sorted(
+        {(r["dataset"], r["n_train"], r["student"]) for r in records},
+        key=lambda k: (DATASETS.index(k[0]), k[1], k[2]),
+    )
     for dataset, n_train, student in keys:
-        rows = [r for r in records
-                if (r["dataset"], r["n_train"], r["student"]) == (dataset, n_train, student)]
-        entry = {"dataset": dataset, "family": family(dataset), "n_train": n_train,
-                 "student": student,
-                 "teacher_accuracy": float(np.mean([r["teacher_accuracy"] for r in rows
-                                                    if r["generator"] == "direct"]))}
+        rows = [
+            r
+            for r in records
+            if (r["dataset"], r["n_train"], r["student"]) == (dataset, n_train, student)
+        ]
+        entry = {
+            "dataset": dataset,
+            "family": family(dataset),
+            "n_train": n_train,
+            "student": student,
+            "teacher_accuracy": float(
+                np.mean([r["teacher_accuracy"] for r in rows if r["generator"] == "direct"])
+            ),
+        }
         for generator in ["direct"] + generators:
             chosen = [r for r in rows if r["generator"] == generator]
             entry[generator] = {
@@ -370,10 +394,21 @@ def _cell(c, metric="fidelity"):
 def print_tables(summary, comparisons, datasets_table, generators, groups, goals):
     by = {(c["group"], c["student"], c["generator"], c["reference"]): c for c in comparisons}
     for group in groups:
-        print(f"\n## {group}: mean over units, and fidelity difference (p) against "
-              "the references\n")
-        header = ["student", "generator", "units", "fidelity", "accuracy", "s / fit",
-                  "fid. vs direct", "acc. vs direct", "fid. vs gmm", "fid. vs munge"]
+        print(
+            f"\n## {group}: mean over units, and fidelity difference (p) against the references\n"
+        )
+        header = [
+            "student",
+            "generator",
+            "units",
+            "fidelity",
+            "accuracy",
+            "s / fit",
+            "fid. vs direct",
+            "acc. vs direct",
+            "fid. vs gmm",
+            "fid. vs munge",
+        ]
         rows = []
         for s in summary:
             if s["group"] != group:
@@ -382,11 +417,22 @@ def print_tables(summary, comparisons, datasets_table, generators, groups, goals
             cells = [
                 _cell(by[key + ("direct",)]) if key + ("direct",) in by else "-",
                 _cell(by[key + ("direct",)], "accuracy") if key + ("direct",) in by else "-",
-                *(_cell(by[key + (ref,)]) if key + (ref,) in by else "-"
-                  for ref in ("gmm", "munge")),
+                *(
+                    _cell(by[key + (ref,)]) if key + (ref,) in by else "-"
+                    for ref in ("gmm", "munge")
+                ),
             ]
-            rows.append([s["student"], s["generator"], s["n_units"], f"{s['fidelity']:.3f}",
-                         f"{s['accuracy']:.3f}", f"{s['seconds_mean']:.3f}", *cells])
+            rows.append(
+                [
+                    s["student"],
+                    s["generator"],
+                    s["n_units"],
+                    f"{s['fidelity']:.3f}",
+                    f"{s['accuracy']:.3f}",
+                    f"{s['seconds_mean']:.3f}",
+                    *cells,
+                ]
+            )
         print(markdown_table(header, rows))
 
     print("\n## Mean fidelity per dataset, size and student\n")
@@ -401,15 +447,24 @@ def print_tables(summary, comparisons, datasets_table, generators, groups, goals
     print("\n## Issue 16's targets\n")
     for name, goal in goals.items():
         if name == "multiclass_dtc_gain":
-            names = ", ".join(f"{g['generator']} {g['fidelity_diff']:+.3f} (p {_p(g['p'])})"
-                              for g in goal["significant"]) or "none"
-            print(f"- multi-class, dtc: generators with a significant fidelity gain over "
-                  f"direct: {names} -> {'met' if goal['met'] else 'NOT met'}")
+            names = (
+                ", ".join(
+                    f"{g['generator']} {g['fidelity_diff']:+.3f} (p {_p(g['p'])})"
+                    for g in goal["significant"]
+                )
+                or "none"
+            )
+            print(
+                f"- multi-class, dtc: generators with a significant fidelity gain over "
+                f"direct: {names} -> {'met' if goal['met'] else 'NOT met'}"
+            )
         else:
             fams = ", ".join(f"{k} {v:+.3f}" for k, v in goal["fidelity_diff_per_family"].items())
             overall = ", ".join(f"{k} {v:+.3f}" for k, v in goal["fidelity_diff_overall"].items())
-            print(f"- {name}: per family {fams}; overall {overall} -> "
-                  f"{'met' if goal['met'] else 'NOT met'}")
+            print(
+                f"- {name}: per family {fams}; overall {overall} -> "
+                f"{'met' if goal['met'] else 'NOT met'}"
+            )
 
 
 def plot(comparisons, generators, path, title):
@@ -440,25 +495,38 @@ def plot(comparisons, generators, path, title):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="breast_cancer and wine, size 100, 2 splits, 1,000 rows, 50 trees")
-    parser.add_argument("--datasets", nargs="+", default=None, choices=DATASETS,
-                        help="(all 7; quick: breast_cancer wine)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=None,
-                        help="training rows (100 400; quick: 100)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="breast_cancer and wine, size 100, 2 splits, 1,000 rows, 50 trees",
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=None,
+        choices=DATASETS,
+        help="(all 7; quick: breast_cancer wine)",
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=None, help="training rows (100 400; quick: 100)"
+    )
     parser.add_argument("--splits", type=int, default=None, help="random splits (8; quick: 2)")
-    parser.add_argument("--transfer-size", type=int, default=None,
-                        help="rows of the transfer set, training rows included "
-                             "(10,000 as PRELIM; quick: 1,000)")
-    parser.add_argument("--n-trees", type=int, default=None,
-                        help="teacher trees (100; quick: 50)")
-    parser.add_argument("--generators", nargs="+", default=list(GENERATORS),
-                        choices=list(GENERATORS))
+    parser.add_argument(
+        "--transfer-size",
+        type=int,
+        default=None,
+        help="rows of the transfer set, training rows included (10,000 as PRELIM; quick: 1,000)",
+    )
+    parser.add_argument("--n-trees", type=int, default=None, help="teacher trees (100; quick: 50)")
+    parser.add_argument(
+        "--generators", nargs="+", default=list(GENERATORS), choices=list(GENERATORS)
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="units run in parallel (1)")
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--output", default=None, help="JSON name in --results-dir")
-    parser.add_argument("--results-dir", default=str(RESULTS_DIR),
-                        help="folder of the JSON and PNG (results/)")
+    parser.add_argument(
+        "--results-dir", default=str(RESULTS_DIR), help="folder of the JSON and PNG (results/)"
+    )
     args = parser.parse_args(argv)
     args.datasets = args.datasets or (["breast_cancer", "wine"] if args.quick else DATASETS)
     args.sizes = args.sizes or ([100] if args.quick else [100, 400])
@@ -470,11 +538,14 @@ def main(argv=None):
     output = args.output or ("generators_quick.json" if args.quick else "generators.json")
     generators, skipped = available_generators(args.generators)
 
-    units = list(product(args.datasets, args.sizes,
-                         range(args.first_seed, args.first_seed + args.splits)))
+    units = list(
+        product(args.datasets, args.sizes, range(args.first_seed, args.first_seed + args.splits))
+    )
     steps = Steps(len(units), "units (dataset, size, split)", name="bench_generators")
-    steps.note(f"{len(units)} units x {len(STUDENTS)} students x {len(generators)} generators "
-               f"+ direct, {args.transfer_size:,} transfer rows, {args.n_jobs} job(s)")
+    steps.note(
+        f"{len(units)} units x {len(STUDENTS)} students x {len(generators)} generators "
+        f"+ direct, {args.transfer_size:,} transfer rows, {args.n_jobs} job(s)"
+    )
     for name, why in skipped.items():
         steps.note(f"skipped {name}: {why}")
     start = time.perf_counter()
@@ -542,9 +613,13 @@ def main(argv=None):
         results_dir=args.results_dir,
     )
     png = path.with_suffix(".png")
-    plot(comparisons, generators, png,
-         f"Fidelity gain over the directly trained student: {n_units} units, sizes "
-         f"{args.sizes}, {args.splits} splits, {args.transfer_size:,} transfer rows")
+    plot(
+        comparisons,
+        generators,
+        png,
+        f"Fidelity gain over the directly trained student: {n_units} units, sizes "
+        f"{args.sizes}, {args.splits} splits, {args.transfer_size:,} transfer rows",
+    )
     print(f"wrote {path} and {png}")
     return 0
 

@@ -159,17 +159,31 @@ def transfer_sampler(config):
     # Extra copies of the real images weigh them more than the moved copies
     # (each row once per copy: a tree treats repeated rows as a weight).
     copies = config["pool_copies"]
-    parts = [("pool" if k == 0 else f"pool_{k + 1}", PoolSampler(pool="all"))
-             for k in range(copies)]
+    parts = [
+        ("pool" if k == 0 else f"pool_{k + 1}", PoolSampler(pool="all")) for k in range(copies)
+    ]
     if config["shifts"]:  # an int k: every shift of at most k pixels (4 for 1, 12 for 2)
-        parts.append(("shifts", ImageShiftSampler(image_shape=(28, 28),
-                                                  shifts=int(config["shifts"]))))
+        parts.append(
+            ("shifts", ImageShiftSampler(image_shape=(28, 28), shifts=int(config["shifts"])))
+        )
     if config["elastic_copies"]:
-        parts.append(("elastic", ElasticDistortionSampler(
-            image_shape=(28, 28), n_samples=float(config["elastic_copies"]))))
+        parts.append(
+            (
+                "elastic",
+                ElasticDistortionSampler(
+                    image_shape=(28, 28), n_samples=float(config["elastic_copies"])
+                ),
+            )
+        )
     if config["rotated_copies"]:  # turned by up to 10 degrees either way
-        parts.append(("rotations", ImageRotationSampler(
-            image_shape=(28, 28), n_samples=float(config["rotated_copies"]))))
+        parts.append(
+            (
+                "rotations",
+                ImageRotationSampler(
+                    image_shape=(28, 28), n_samples=float(config["rotated_copies"])
+                ),
+            )
+        )
     return UnionSampler(parts)
 
 
@@ -208,8 +222,11 @@ class SeedRun:
 
     def add(self, family, model, seconds, n_train, max_leaf_nodes=None, **extra):
         y_pred = model.predict(self.bunch.X_test)
-        fidelity = (None if self.teacher_test_pred is None
-                    else float(np.mean(y_pred == self.teacher_test_pred)))
+        fidelity = (
+            None
+            if self.teacher_test_pred is None
+            else float(np.mean(y_pred == self.teacher_test_pred))
+        )
         row = {
             "seed": self.seed,
             "family": family,
@@ -225,8 +242,10 @@ class SeedRun:
         if fidelity is None:  # fidelity once the teacher is known
             self.pending.append((row, y_pred))
         size = "unconstrained" if max_leaf_nodes is None else f"<= {max_leaf_nodes} leaves"
-        self.steps.note(f"seed {self.seed}: {family} ({size}): accuracy {row['accuracy']:.4f}"
-                        + ("" if fidelity is None else f", fidelity {fidelity:.4f}"))
+        self.steps.note(
+            f"seed {self.seed}: {family} ({size}): accuracy {row['accuracy']:.4f}"
+            + ("" if fidelity is None else f", fidelity {fidelity:.4f}")
+        )
         return row
 
     def direct(self, family, X, y, leaves):
@@ -246,8 +265,10 @@ class SeedRun:
             config["self_training_rounds"] = rounds
         if augment is not None:
             config["cnn_augment"] = augment
-        self.steps.step(f"teacher: self-trained CNN ({config['self_training_rounds']} rounds, "
-                        f"augment={config['cnn_augment']})")
+        self.steps.step(
+            f"teacher: self-trained CNN ({config['self_training_rounds']} rounds, "
+            f"augment={config['cnn_augment']})"
+        )
         teacher = make_teacher(config, self.seed)
         with Timer() as timer:
             teacher.fit(self.X, self.y)
@@ -260,15 +281,24 @@ class SeedRun:
             row["fidelity"] = float(np.mean(y_pred == self.teacher_test_pred))
         self.pending = []
         self.teacher_row = {
-            "seed": self.seed, "family": "teacher", "max_leaf_nodes": None, "leaves": None,
-            "accuracy": accuracy, "fidelity": None, "train_rows": int(len(self.X)),
-            "seconds": timer.seconds, "predict_10k_seconds": predict_timer.seconds,
-            "rounds": config["self_training_rounds"], "augment": config["cnn_augment"],
+            "seed": self.seed,
+            "family": "teacher",
+            "max_leaf_nodes": None,
+            "leaves": None,
+            "accuracy": accuracy,
+            "fidelity": None,
+            "train_rows": int(len(self.X)),
+            "seconds": timer.seconds,
+            "predict_10k_seconds": predict_timer.seconds,
+            "rounds": config["self_training_rounds"],
+            "augment": config["cnn_augment"],
             "pseudo_labelled": int((teacher.labeled_iter_ > 0).sum()),
         }
-        self.steps.note(f"seed {self.seed}: teacher ({config['self_training_rounds']} rounds, "
-                        f"augment={config['cnn_augment']}): accuracy {accuracy:.4f} "
-                        f"in {timer.seconds:.0f} s")
+        self.steps.note(
+            f"seed {self.seed}: teacher ({config['self_training_rounds']} rounds, "
+            f"augment={config['cnn_augment']}): accuracy {accuracy:.4f} "
+            f"in {timer.seconds:.0f} s"
+        )
         return teacher
 
     def metamorphosis(self, family, teacher, sampler, students, cache, **params):
@@ -285,13 +315,19 @@ class SeedRun:
         for L, student in students:
             self.steps.step(f"{family}, max_leaf_nodes={L}")
             model = MetamorphosisClassifier(
-                FrozenEstimator(teacher), student, sampler, memory=cache,
-                random_state=self.seed, batch_size=20_000, **params,
+                FrozenEstimator(teacher),
+                student,
+                sampler,
+                memory=cache,
+                random_state=self.seed,
+                batch_size=20_000,
+                **params,
             )
             with Timer() as timer:
                 model.fit(self.X, self.y)
-            self.add(family, model, timer.seconds,
-                     model.n_transfer_samples_ + self.labelled.sum(), L)
+            self.add(
+                family, model, timer.seconds, model.n_transfer_samples_ + self.labelled.sum(), L
+            )
 
 
 def run_seed(seed, bunch, config):
@@ -306,8 +342,9 @@ def run_seed(seed, bunch, config):
     torch.set_num_threads(config["torch_threads"])
     criterion = config["criterion"]  # every tree of the frontier splits by it
     sizes = list(config["leaves"]) + [None]
-    n_steps = (len(sizes) + 1 + len(config["leaves"]) + 2
-               + (len(sizes) if config["full_reference"] else 0))
+    n_steps = (
+        len(sizes) + 1 + len(config["leaves"]) + 2 + (len(sizes) if config["full_reference"] else 0)
+    )
     run = SeedRun(seed, bunch, config, n_steps)
     X, y, labelled = run.X, run.y, run.labelled
     run.direct("tree on the 1,000 labels", X[labelled], y[labelled], sizes)
@@ -316,19 +353,28 @@ def run_seed(seed, bunch, config):
 
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
         run.metamorphosis(
-            "metamorphosis: " + transfer_name(config) + ", hard labels", teacher,
+            "metamorphosis: " + transfer_name(config) + ", hard labels",
+            teacher,
             transfer_sampler(config),
-            [(L, tree(seed, L, criterion=criterion)) for L in config["leaves"]], cache)
+            [(L, tree(seed, L, criterion=criterion)) for L in config["leaves"]],
+            cache,
+        )
 
     run.steps.step("the article's recipe: confident pool, unconstrained tree")
     article = MetamorphosisClassifier(
-        FrozenEstimator(teacher), tree(seed, criterion=criterion),
+        FrozenEstimator(teacher),
+        tree(seed, criterion=criterion),
         ConfidenceSampler(config["confidence_threshold"]),
-        random_state=seed)
+        random_state=seed,
+    )
     with Timer() as timer:
         article.fit(X, y)
-    run.add("the article's recipe: confident pool, unconstrained tree", article, timer.seconds,
-            article.n_transfer_samples_ + labelled.sum())
+    run.add(
+        "the article's recipe: confident pool, unconstrained tree",
+        article,
+        timer.seconds,
+        article.n_transfer_samples_ + labelled.sum(),
+    )
     run.steps.step("peer: SelfTrainingClassifier(tree)")
     peer = SelfTrainingClassifier(tree(seed, criterion=criterion))
     with Timer() as timer:
@@ -372,35 +418,61 @@ def run_levers(bunch, config, seed=0):
         teacher = run.fit_teacher(r)
         run.rows.append(run.teacher_row)
         with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
-            run.metamorphosis(family(r, main, "max_leaf_nodes", "hard"), teacher,
-                              transfer_sampler({**config, **transfer_sets[main]}),
-                              [(L, tree(seed, L)) for L in small[-1:] + [big]], cache)
+            run.metamorphosis(
+                family(r, main, "max_leaf_nodes", "hard"),
+                teacher,
+                transfer_sampler({**config, **transfer_sets[main]}),
+                [(L, tree(seed, L)) for L in small[-1:] + [big]],
+                cache,
+            )
     teacher = run.fit_teacher(rounds)
     run.rows.append(run.teacher_row)
     for name in ("pool", "pool + 4 shifts"):  # smaller transfer sets
         with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
-            run.metamorphosis(family(rounds, name, "max_leaf_nodes", "hard"), teacher,
-                              transfer_sampler({**config, **transfer_sets[name]}),
-                              [(big, tree(seed, big))], cache)
+            run.metamorphosis(
+                family(rounds, name, "max_leaf_nodes", "hard"),
+                teacher,
+                transfer_sampler({**config, **transfer_sets[name]}),
+                [(big, tree(seed, big))],
+                cache,
+            )
     sampler = transfer_sampler({**config, **transfer_sets[main]})
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
-        run.metamorphosis(family(rounds, main, "max_leaf_nodes", "hard"), teacher, sampler,
-                          [(L, tree(seed, L)) for L in small + [big]], cache)
+        run.metamorphosis(
+            family(rounds, main, "max_leaf_nodes", "hard"),
+            teacher,
+            sampler,
+            [(L, tree(seed, L)) for L in small + [big]],
+            cache,
+        )
         # Size by depth: a tree of depth log2(L) has at most L leaves.
-        run.metamorphosis(family(rounds, main, "max_depth = log2(L)", "hard"), teacher,
-                          sampler, [(small[-1], tree(seed, max_depth=int(np.log2(small[-1]))))],
-                          cache)
+        run.metamorphosis(
+            family(rounds, main, "max_depth = log2(L)", "hard"),
+            teacher,
+            sampler,
+            [(small[-1], tree(seed, max_depth=int(np.log2(small[-1]))))],
+            cache,
+        )
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
         # One regression tree fits the teacher's 10 probabilities (labels="proba").
-        run.metamorphosis(family(rounds, main, "max_leaf_nodes", "regression on proba"),
-                          teacher, sampler,
-                          [(L, DecisionTreeRegressor(max_leaf_nodes=L, random_state=seed))
-                           for L in small], cache, labels="proba")
+        run.metamorphosis(
+            family(rounds, main, "max_leaf_nodes", "regression on proba"),
+            teacher,
+            sampler,
+            [(L, DecisionTreeRegressor(max_leaf_nodes=L, random_state=seed)) for L in small],
+            cache,
+            labels="proba",
+        )
         # The classification tree on the same soft labels, learned by row
         # repetition (each row once per likely class, weighted).
-        run.metamorphosis(family(rounds, main, "max_leaf_nodes", "soft labels, rows repeated"),
-                          teacher, sampler, [(small[0], tree(seed, small[0]))], cache,
-                          labels="soft")
+        run.metamorphosis(
+            family(rounds, main, "max_leaf_nodes", "soft labels, rows repeated"),
+            teacher,
+            sampler,
+            [(small[0], tree(seed, small[0]))],
+            cache,
+            labels="soft",
+        )
     run.steps.close()
     return run.rows
 
@@ -420,8 +492,9 @@ def run_teachers(bunch, config, seed=0):
     for augment in (False, True):
         for r in rounds:
             run.fit_teacher(r, augment=augment)
-            run.teacher_row["family"] = (f"teacher: CNN, {r} self-training rounds, "
-                                         + ("augmented" if augment else "not augmented"))
+            run.teacher_row["family"] = f"teacher: CNN, {r} self-training rounds, " + (
+                "augmented" if augment else "not augmented"
+            )
             run.rows.append(run.teacher_row)
     run.steps.close()
     return run.rows
@@ -446,15 +519,29 @@ def run_targets(bunch, config, seed=0):
     run.rows.append(run.teacher_row)
     sampler = transfer_sampler({**config, "shifts": 0, "elastic_copies": 0})
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
-        run.metamorphosis("pool | hard labels | classification tree", teacher, sampler,
-                          [(L, tree(seed, L)) for L in leaves], cache)
         run.metamorphosis(
-            "pool | soft labels T=1, rows repeated | classification tree", teacher, sampler,
-            [(L, tree(seed, L)) for L in leaves], cache, labels="soft")
+            "pool | hard labels | classification tree",
+            teacher,
+            sampler,
+            [(L, tree(seed, L)) for L in leaves],
+            cache,
+        )
         run.metamorphosis(
-            "pool | probabilities | multi-output regression tree", teacher, sampler,
+            "pool | soft labels T=1, rows repeated | classification tree",
+            teacher,
+            sampler,
+            [(L, tree(seed, L)) for L in leaves],
+            cache,
+            labels="soft",
+        )
+        run.metamorphosis(
+            "pool | probabilities | multi-output regression tree",
+            teacher,
+            sampler,
             [(L, DecisionTreeRegressor(max_leaf_nodes=L, random_state=seed)) for L in leaves],
-            cache, labels="proba")
+            cache,
+            labels="proba",
+        )
     run.steps.close()
     return run.rows
 
@@ -478,17 +565,19 @@ def summarise(rows):
         def mean(key):
             return float(np.mean(values(key))) if values(key) else None
 
-        summary.append({
-            "family": family,
-            "max_leaf_nodes": L,
-            "accuracy_mean": mean("accuracy"),
-            "accuracy_std": float(np.std(values("accuracy"))),
-            "fidelity_mean": mean("fidelity"),
-            "leaves_mean": mean("leaves"),
-            "train_rows_mean": mean("train_rows"),
-            "seconds_mean": mean("seconds"),
-            "n_seeds": len(runs),
-        })
+        summary.append(
+            {
+                "family": family,
+                "max_leaf_nodes": L,
+                "accuracy_mean": mean("accuracy"),
+                "accuracy_std": float(np.std(values("accuracy"))),
+                "fidelity_mean": mean("fidelity"),
+                "leaves_mean": mean("leaves"),
+                "train_rows_mean": mean("train_rows"),
+                "seconds_mean": mean("seconds"),
+                "n_seeds": len(runs),
+            }
+        )
     return summary
 
 
@@ -496,8 +585,9 @@ def table(summary):
     rows = [
         [
             s["family"],
-            "-" if s["family"].startswith("teacher") else
-            ("unconstrained" if s["max_leaf_nodes"] is None else f"{s['max_leaf_nodes']:,}"),
+            "-"
+            if s["family"].startswith("teacher")
+            else ("unconstrained" if s["max_leaf_nodes"] is None else f"{s['max_leaf_nodes']:,}"),
             "-" if s["leaves_mean"] is None else f"{s['leaves_mean']:,.0f}",
             f"{s['accuracy_mean']:.4f} ± {s['accuracy_std']:.4f}",
             "-" if s["fidelity_mean"] is None else f"{s['fidelity_mean']:.4f}",
@@ -506,8 +596,15 @@ def table(summary):
         ]
         for s in summary
     ]
-    header = ["model", "max_leaf_nodes", "leaves", "test accuracy", "fidelity to teacher",
-              "training rows", "wall time (s)"]
+    header = [
+        "model",
+        "max_leaf_nodes",
+        "leaves",
+        "test accuracy",
+        "fidelity to teacher",
+        "training rows",
+        "wall time (s)",
+    ]
     return markdown_table(header, rows)
 
 
@@ -523,17 +620,31 @@ def plot(summary, path, title):
     for family in families:
         points = [s for s in summary if s["family"] == family]
         if family == "teacher":
-            ax.axhline(points[0]["accuracy_mean"], color="grey", ls="--",
-                       label=f"teacher: self-trained CNN ({points[0]['accuracy_mean']:.3f})")
+            ax.axhline(
+                points[0]["accuracy_mean"],
+                color="grey",
+                ls="--",
+                label=f"teacher: self-trained CNN ({points[0]['accuracy_mean']:.3f})",
+            )
             continue
         points = sorted(points, key=lambda s: s["leaves_mean"])
         leaves = [s["leaves_mean"] for s in points]
-        line = ax.errorbar(leaves, [s["accuracy_mean"] for s in points],
-                           yerr=[s["accuracy_std"] for s in points], marker="o", capsize=3,
-                           label=family)
+        line = ax.errorbar(
+            leaves,
+            [s["accuracy_mean"] for s in points],
+            yerr=[s["accuracy_std"] for s in points],
+            marker="o",
+            capsize=3,
+            label=family,
+        )
         if family.startswith("metamorphosis") and points[0]["fidelity_mean"] is not None:
-            ax.plot(leaves, [s["fidelity_mean"] for s in points], "x:",
-                    color=line[0].get_color(), label=f"{family}: fidelity")
+            ax.plot(
+                leaves,
+                [s["fidelity_mean"] for s in points],
+                "x:",
+                color=line[0].get_color(),
+                label=f"{family}: fidelity",
+            )
     ax.set_xscale("log")
     ax.set_xlabel("leaves of the tree (log scale)")
     ax.set_ylabel("test accuracy on the 10,000 MNIST test images")
@@ -573,25 +684,54 @@ CONFIGS = {
     # 1,000 labels, ~6 epochs once ~55,000 pseudo-labels join), 2 rounds.
     # The transfer set: pool + 4 one-pixel shifts (elastic copies did not pay,
     # see mnist_levers.json).
-    "full": dict(seeds=5, n_per_class=100, n_pool=59_000, cnn_augment=True,
-                 cnn_rows_per_fit=300_000, cnn_min_epochs=2, cnn_max_epochs=120,
-                 self_training_threshold=0.99, self_training_rounds=2,
-                 confidence_threshold=0.9, full_reference=True,
-                 leaves=(256, 1024, 4096), shifts=1, elastic_copies=0, pool_copies=1,
-                 rotated_copies=0, criterion="gini", lever_rounds=(1, 2), target_rounds=1),
-    "quick": dict(seeds=1, n_per_class=100, n_pool=6_000, cnn_augment=True,
-                  cnn_rows_per_fit=15_000,
-                  cnn_min_epochs=2, cnn_max_epochs=20, self_training_threshold=0.99,
-                  self_training_rounds=1, confidence_threshold=0.9, full_reference=False,
-                  leaves=(64, 256), shifts=1, elastic_copies=1, pool_copies=1,
-                  rotated_copies=0, criterion="gini", lever_rounds=(1,), target_rounds=1),
+    "full": dict(
+        seeds=5,
+        n_per_class=100,
+        n_pool=59_000,
+        cnn_augment=True,
+        cnn_rows_per_fit=300_000,
+        cnn_min_epochs=2,
+        cnn_max_epochs=120,
+        self_training_threshold=0.99,
+        self_training_rounds=2,
+        confidence_threshold=0.9,
+        full_reference=True,
+        leaves=(256, 1024, 4096),
+        shifts=1,
+        elastic_copies=0,
+        pool_copies=1,
+        rotated_copies=0,
+        criterion="gini",
+        lever_rounds=(1, 2),
+        target_rounds=1,
+    ),
+    "quick": dict(
+        seeds=1,
+        n_per_class=100,
+        n_pool=6_000,
+        cnn_augment=True,
+        cnn_rows_per_fit=15_000,
+        cnn_min_epochs=2,
+        cnn_max_epochs=20,
+        self_training_threshold=0.99,
+        self_training_rounds=1,
+        confidence_threshold=0.9,
+        full_reference=False,
+        leaves=(64, 256),
+        shifts=1,
+        elastic_copies=1,
+        pool_copies=1,
+        rotated_copies=0,
+        criterion="gini",
+        lever_rounds=(1,),
+        target_rounds=1,
+    ),
 }
 
 #: The options that change one thing of the frontier (``--shifts``, ...): config
 #: key -> the tag of its result file, ``mnist_<tag><value>.json`` when not the
 #: recipe's value.
-VARIANTS = {"shifts": "shifts", "pool_copies": "pool", "rotated_copies": "rotated",
-            "criterion": ""}
+VARIANTS = {"shifts": "shifts", "pool_copies": "pool", "rotated_copies": "rotated", "criterion": ""}
 
 
 def positive_int(text):
@@ -606,35 +746,68 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 seed, small pool (CI smoke test)")
     parser.add_argument("--levers", action="store_true", help="one seed, each lever side by side")
-    parser.add_argument("--targets", action="store_true",
-                        help="one seed: hard labels, soft labels and a regression tree on the "
-                             "teacher's probabilities, on the pool")
-    parser.add_argument("--teachers", action="store_true",
-                        help="one seed: the CNN teacher with and without augmentation, alone "
-                             "and self-trained (no trees)")
-    parser.add_argument("--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)")
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="one seed: hard labels, soft labels and a regression tree on the "
+        "teacher's probabilities, on the pool",
+    )
+    parser.add_argument(
+        "--teachers",
+        action="store_true",
+        help="one seed: the CNN teacher with and without augmentation, alone "
+        "and self-trained (no trees)",
+    )
+    parser.add_argument(
+        "--data-dir", default=None, help="MNIST IDX files (else SKMETAMORPH_MNIST_DIR)"
+    )
     parser.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1, help="seeds run in parallel (processes)")
-    parser.add_argument("--shifts", type=int, default=None,
-                        help="the transfer set's shifts: every move of at most this many "
-                             "pixels (1: the 4 one-pixel moves, the recipe; 2: 12 moves); "
-                             "results go to mnist_shifts<k>.json")
-    parser.add_argument("--pool-copies", type=positive_int, default=None,
-                        help="copies of the training images in the transfer set (default 1): "
-                             "weighs the real images more than their shifts; results go to "
-                             "mnist_pool<k>.json")
-    parser.add_argument("--rotated-copies", type=int, default=None,
-                        help="copies of each training image turned by up to 10 degrees, added "
-                             "to the transfer set; results go to mnist_rotated<k>.json")
-    parser.add_argument("--criterion", default=None, choices=["gini", "entropy", "log_loss"],
-                        help="the split criterion of every tree (default gini); results go to "
-                             "mnist_<criterion>.json")
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="torch threads per process (default: the cores over --n-jobs); "
-                             "1 when other jobs share the cores")
-    parser.add_argument("--lever-rounds", type=int, nargs="+", default=None,
-                        help="with --levers: the self-training rounds of the teachers compared "
-                             "(the last one is the recipe the other levers vary from)")
+    parser.add_argument(
+        "--shifts",
+        type=int,
+        default=None,
+        help="the transfer set's shifts: every move of at most this many "
+        "pixels (1: the 4 one-pixel moves, the recipe; 2: 12 moves); "
+        "results go to mnist_shifts<k>.json",
+    )
+    parser.add_argument(
+        "--pool-copies",
+        type=positive_int,
+        default=None,
+        help="copies of the training images in the transfer set (default 1): "
+        "weighs the real images more than their shifts; results go to "
+        "mnist_pool<k>.json",
+    )
+    parser.add_argument(
+        "--rotated-copies",
+        type=int,
+        default=None,
+        help="copies of each training image turned by up to 10 degrees, added "
+        "to the transfer set; results go to mnist_rotated<k>.json",
+    )
+    parser.add_argument(
+        "--criterion",
+        default=None,
+        choices=["gini", "entropy", "log_loss"],
+        help="the split criterion of every tree (default gini); results go to "
+        "mnist_<criterion>.json",
+    )
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        default=None,
+        help="torch threads per process (default: the cores over --n-jobs); "
+        "1 when other jobs share the cores",
+    )
+    parser.add_argument(
+        "--lever-rounds",
+        type=int,
+        nargs="+",
+        default=None,
+        help="with --levers: the self-training rounds of the teachers compared "
+        "(the last one is the recipe the other levers vary from)",
+    )
     parser.add_argument("--device", default="cpu", help="where the CNN trains and predicts")
     parser.add_argument("--results-dir", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
@@ -668,38 +841,54 @@ def main(argv=None):
             seeds = Steps(config["seeds"], "seeds", name="bench_mnist")
             # Seeds come back as they finish and are put back in their order.
             per_seed = [None] * config["seeds"]
-            for seed, seed_rows in Parallel(n_jobs=args.n_jobs,
-                                            return_as="generator_unordered")(
+            for seed, seed_rows in Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
                 delayed(run_indexed)(seed, bunch, config) for seed in range(config["seeds"])
             ):
                 per_seed[seed] = seed_rows
                 seeds.done(f"seed {seed}")
             rows = [row for seed_rows in per_seed for row in seed_rows]
-    part = ("_levers" if args.levers else "_targets" if args.targets
-            else "_teachers" if args.teachers else "")
+    part = (
+        "_levers"
+        if args.levers
+        else "_targets"
+        if args.targets
+        else "_teachers"
+        if args.teachers
+        else ""
+    )
     for key, tag in VARIANTS.items():
         if config[key] != CONFIGS[mode][key]:
             part += f"_{tag}{config[key]}"
     summary = summarise(rows)
     print()
     print(table(summary))
-    print(f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode{part.replace('_', ', ')}, "
-          f"{args.n_jobs} process(es), {args.device})")
+    print(
+        f"\ntotal wall time: {total.seconds:.0f} s ({mode} mode{part.replace('_', ', ')}, "
+        f"{args.n_jobs} process(es), {args.device})"
+    )
 
     stem = "mnist" + part + ("_quick" if args.quick else "")
     path = write_json(
         f"{stem}.json",
-        {"mode": mode, "part": part.strip("_") or "frontier", "config": config,
-         "total_seconds": total.seconds, "summary": summary, "runs": rows},
+        {
+            "mode": mode,
+            "part": part.strip("_") or "frontier",
+            "config": config,
+            "total_seconds": total.seconds,
+            "summary": summary,
+            "runs": rows,
+        },
         results_dir=args.results_dir,
     )
-    title = {"_levers": "MNIST levers (one seed): accuracy against tree size",
-             "_targets": "MNIST (one seed): hard, soft and regressed targets by tree size",
-             "_teachers": "MNIST (one seed): the CNN teacher with and without augmentation",
-             "": "MNIST from 1,000 labels: accuracy against tree size"}.get(
-                 part, f"MNIST from 1,000 labels ({part.strip('_')}): accuracy against tree size")
-    (plot_teachers if args.teachers else plot)(summary, Path(args.results_dir) / f"{stem}.png",
-                                               title)
+    title = {
+        "_levers": "MNIST levers (one seed): accuracy against tree size",
+        "_targets": "MNIST (one seed): hard, soft and regressed targets by tree size",
+        "_teachers": "MNIST (one seed): the CNN teacher with and without augmentation",
+        "": "MNIST from 1,000 labels: accuracy against tree size",
+    }.get(part, f"MNIST from 1,000 labels ({part.strip('_')}): accuracy against tree size")
+    (plot_teachers if args.teachers else plot)(
+        summary, Path(args.results_dir) / f"{stem}.png", title
+    )
     print(f"wrote {path}")
     return 0
 

@@ -127,9 +127,7 @@ def bench_overhead(args):
         clone(student).fit(np.concatenate([X, X_transfer]), np.concatenate([y, y_transfer]))
 
     def metamorphosis():
-        MetamorphosisClassifier(
-            teacher, student, MUNGE(n_samples=factor), random_state=0
-        ).fit(X, y)
+        MetamorphosisClassifier(teacher, student, MUNGE(n_samples=factor), random_state=0).fit(X, y)
 
     hand, ours = alternate(
         [by_hand, metamorphosis], args.overhead_repeats, args.steps, "1. overhead"
@@ -253,9 +251,7 @@ def bench_munge(args):
                 float(np.min(rows.std(axis=0) / scale)),
                 float(np.max(rows.std(axis=0) / scale)),
             ],
-            "correlation_diff_max": float(
-                np.max(np.abs(np.corrcoef(rows.T) - np.corrcoef(ref.T)))
-            ),
+            "correlation_diff_max": float(np.max(np.abs(np.corrcoef(rows.T) - np.corrcoef(ref.T)))),
         }
     result = {
         "n_rows": len(X),
@@ -275,8 +271,11 @@ def bench_munge(args):
     print("\n## 2. MUNGE against a per-row Python loop of the same algorithm\n")
     print(result["setup"])
     print(
-        "fit_generate: " + MUNGE_TIMED["fit_generate"] + "; generate_batches: "
-        + MUNGE_TIMED["generate_batches"] + ". One code path (the same plan): rows "
+        "fit_generate: "
+        + MUNGE_TIMED["fit_generate"]
+        + "; generate_batches: "
+        + MUNGE_TIMED["generate_batches"]
+        + ". One code path (the same plan): rows "
         + ("identical" if identical else "NOT identical")
         + "; each is compared with the loop on its own."
     )
@@ -366,17 +365,28 @@ def bench_labeling(args):
         speedup = by_config[(1, "loky", b)] / min(spent)
         backend_name = backend if n_jobs > 1 else "-"
         result_rows.append(
-            {"n_jobs": n_jobs, "backend": backend_name, "batch_size": b, **summary(spent),
-             "rows_per_s": rate, "speedup_vs_n_jobs_1": speedup}
+            {
+                "n_jobs": n_jobs,
+                "backend": backend_name,
+                "batch_size": b,
+                **summary(spent),
+                "rows_per_s": rate,
+                "speedup_vs_n_jobs_1": speedup,
+            }
         )
         table.append(
-            [n_jobs, backend_name, f"{b:,}", f"{min(spent):.3f}", f"{rate:,.0f}",
-             f"{speedup:.2f}x"]
+            [n_jobs, backend_name, f"{b:,}", f"{min(spent):.3f}", f"{rate:,.0f}", f"{speedup:.2f}x"]
         )
     one_call_rate = len(rows) / min(reference)
     table.append(
-        ["1", "-", "all rows, one call", f"{min(reference):.3f}", f"{one_call_rate:,.0f}",
-         "(reference)"]
+        [
+            "1",
+            "-",
+            "all rows, one call",
+            f"{min(reference):.3f}",
+            f"{one_call_rate:,.0f}",
+            "(reference)",
+        ]
     )
     print("\n## 3. Labeling throughput (soft labels, random-forest teacher)\n")
     setup = (
@@ -413,8 +423,12 @@ def _fit_for_memory(X, y, n_samples, streaming, batch_size=10_000):
     teacher = RandomForestClassifier(n_estimators=10, max_depth=10, n_jobs=1, random_state=0)
     student = SGDClassifier(max_iter=3, tol=None, random_state=0)
     return MetamorphosisClassifier(
-        teacher, student, MUNGE(n_samples=n_samples), streaming=streaming,
-        batch_size=batch_size, random_state=0,
+        teacher,
+        student,
+        MUNGE(n_samples=n_samples),
+        streaming=streaming,
+        batch_size=batch_size,
+        random_state=0,
     ).fit(X, y)
 
 
@@ -563,8 +577,15 @@ def bench_big(args):
     )
     print(
         markdown_table(
-            ["path", "transfer set (MB)", "RSS before fit (MB)", "peak RSS in fit (MB)",
-             "increase (MB)", "time (s)", "fidelity"],
+            [
+                "path",
+                "transfer set (MB)",
+                "RSS before fit (MB)",
+                "peak RSS in fit (MB)",
+                "increase (MB)",
+                "time (s)",
+                "fidelity",
+            ],
             [
                 [
                     r["path"],

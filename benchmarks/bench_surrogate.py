@@ -155,7 +155,9 @@ def fit_surrogate(sim, sampler_name, student_name, n, seed, n_jobs):
             ).fit(X_rows)
         else:
             reg = MetamorphosisRegressor(
-                teacher, student, make_sampler(sampler_name, n, spec["bounds"], seed),
+                teacher,
+                student,
+                make_sampler(sampler_name, n, spec["bounds"], seed),
                 random_state=seed,
             ).fit()
     return reg, time.perf_counter() - start
@@ -320,13 +322,16 @@ def print_tables(table, speed, sizes):
                 }
                 rows.append([student, sampler] + [cells.get(n, "-") for n in sizes])
         print(markdown_table(header, rows))
-        print(f"\nSpeed-up of predicting {speed[sim]['n_test']} rows with the surrogate "
-              f"(simulation: {speed[sim]['simulation_seconds']:.3g} s):\n")
+        print(
+            f"\nSpeed-up of predicting {speed[sim]['n_test']} rows with the surrogate "
+            f"(simulation: {speed[sim]['simulation_seconds']:.3g} s):\n"
+        )
         header = ["student", "n_calls", "predict s", "speed-up"]
         rows = [
             [r["student"], r["n_calls"], f"{r['predict_seconds']:.4f}", f"{r['speedup']:.3g}x"]
             for r in table
-            if r["simulation"] == sim and r["sampler"] == "sobol"
+            if r["simulation"] == sim
+            and r["sampler"] == "sobol"
             and r["n_calls"] in (max(x["n_calls"] for x in table if x["student"] == r["student"]),)
         ]
         print(markdown_table(header, rows))

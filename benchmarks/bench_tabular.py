@@ -171,9 +171,9 @@ def run_unit(dataset, n_train, seed, args):
         return [], []
     X_train, X_test, y_train, y_test = split
     start = time.perf_counter()
-    teacher = RandomForestClassifier(
-        n_estimators=args.n_trees, random_state=seed, n_jobs=1
-    ).fit(X_train, y_train)
+    teacher = RandomForestClassifier(n_estimators=args.n_trees, random_state=seed, n_jobs=1).fit(
+        X_train, y_train
+    )
     teacher_test = teacher.predict(X_test)
     base = {
         "dataset": dataset,
@@ -308,6 +308,7 @@ def compare(records, sampler, reference):
     out = []
     keys = sorted({(r["dataset"], r["n_train"], r["student"]) for r in records})
     for dataset, n_train, student in keys + [("all", None, s) for s in STUDENTS]:
+
         def pick(name):
             return {
                 (r["dataset"], r["n_train"], r["seed"]): r["fidelity"]

@@ -92,9 +92,7 @@ def speed_section(d):
     fg, gb = m["fit_generate"], m["generate_batches"]
     ks = min(fg["ks_pvalue_min"], gb["ks_pvalue_min"])
     mean_diff = max(fg["mean_diff_max_in_sd"], gb["mean_diff_max_in_sd"])
-    sd_dev = max(
-        abs(r - 1) for side in (fg, gb) for r in side["sd_ratio_range"]
-    )
+    sd_dev = max(abs(r - 1) for side in (fg, gb) for r in side["sd_ratio_range"])
     same = (
         "the same plan and identical rows"
         if m["fit_generate_rows_equal_generate_batches_rows"]
@@ -130,8 +128,7 @@ def speed_section(d):
     big = {r["path"]: r for r in d["big_stream"]}
     s = big["streamed"]
     cell = (
-        f"streamed: +{s['fit_rss_increase_mb']:,.0f} MB resident during fit, "
-        f"{s['seconds']:.0f} s"
+        f"streamed: +{s['fit_rss_increase_mb']:,.0f} MB resident during fit, {s['seconds']:.0f} s"
     )
     if "materialised" in big:
         b = big["materialised"]
@@ -153,7 +150,7 @@ def speed_section(d):
         "",
         f"Labeling throughput ({lab['n_rows']:,} rows, soft labels, {lab['teacher_trees']}-tree "
         "forest with `n_jobs=1`): the time of `MetamorphosisClassifier(FrozenEstimator(forest), "
-        "student, PoolSampler(pool=\"all\"), labels=\"soft\", include_labeled=False, "
+        'student, PoolSampler(pool="all"), labels="soft", include_labeled=False, '
         "batch_size=b, n_jobs=j).fit` on the rows, with a student that ignores its targets "
         "(input checks, chunking, `predict_proba` per chunk, soft labels, gathering rows and "
         "targets); for reference, one `predict_proba` call on all rows:",
@@ -250,11 +247,7 @@ def tabular_section(d):
         "(full tree).",
     ]
     overall = {c["student"]: c for c in d["boundary_vs_munge"] if c["dataset"] == "all"}
-    significant = [
-        c
-        for c in d["boundary_vs_munge"]
-        if c["dataset"] != "all" and c["p"] < 0.05
-    ]
+    significant = [c for c in d["boundary_vs_munge"] if c["dataset"] != "all" and c["p"] < 0.05]
     names = {"tree8": "tree8", "tree": "full tree"}
     parts = [
         f"{c['dataset']} at {c['n_train']} rows, {names[c['student']]} "
@@ -360,8 +353,11 @@ def _generator_choices(records):
         copies = [r["munge_copies_redrawn"] for r in rows if "munge_copies_redrawn" in r]
         if copies and np.mean(copies) > 0:
             redrawn.append(f"{dataset} {np.mean(copies):,.0f}")
-        picks = Counter((r["gmm_n_components"], r["gmm_covariance_type"])
-                        for r in rows if "gmm_n_components" in r)
+        picks = Counter(
+            (r["gmm_n_components"], r["gmm_covariance_type"])
+            for r in rows
+            if "gmm_n_components" in r
+        )
         if picks:
             (k, cov), count = picks.most_common(1)[0]
             chosen.append(f"{dataset} {k} {cov} ({count} of {sum(picks.values())})")
@@ -369,25 +365,27 @@ def _generator_choices(records):
     if redrawn:
         parts.append(
             'Exact copies of training rows that `copies="redraw"` drew again, mean per fit: '
-            + ", ".join(redrawn) + " (none on the other sets)"
+            + ", ".join(redrawn)
+            + " (none on the other sets)"
         )
     if chosen:
-        parts.append("The mixture BIC chose most often (components, covariance; in how many "
-                     "units): "
-                     + "; ".join(chosen))
+        parts.append(
+            "The mixture BIC chose most often (components, covariance; in how many "
+            "units): " + "; ".join(chosen)
+        )
     return ". ".join(parts) + "." if parts else ""
 
 
 def generators_section(d):
     env, config = d["environment"], d["config"]
     summary = {(r["group"], r["student"], r["generator"]): r for r in d["summary"]}
-    comp = {(c["group"], c["student"], c["generator"], c["reference"]): c
-            for c in d["comparisons"]}
+    comp = {(c["group"], c["student"], c["generator"], c["reference"]): c for c in d["comparisons"]}
     generators = ["direct"] + list(config["generators"])
     pairs = {(e["dataset"], e["n_train"]) for e in d["per_dataset"]}
     n_units = summary["all", "dt", "direct"]["n_units"]
-    families = "; ".join(f"{name}: {', '.join(members)}"
-                         for name, members in config["families"].items() if members)
+    families = "; ".join(
+        f"{name}: {', '.join(members)}" for name, members in config["families"].items() if members
+    )
     skipped = config["skipped_generators"]
     lines = [
         f"**Transfer generators under PRELIM's protocol** — `{env['command']}` "
@@ -413,21 +411,39 @@ def generators_section(d):
                 row.append(f"{_signed(c['fidelity_diff'])} ({_p(c['fidelity_p'])})" if c else "-")
         row.append(f"{summary['all', 'dtc', g]['seconds_mean']:.2f}")
         rows.append(row)
-    header = ["generator", "dt: fidelity", "dt: vs direct, binary", "dt: vs direct, multi-class",
-              "dtc: fidelity", "dtc: vs direct, binary", "dtc: vs direct, multi-class",
-              "s / fit (dtc)"]
+    header = [
+        "generator",
+        "dt: fidelity",
+        "dt: vs direct, binary",
+        "dt: vs direct, multi-class",
+        "dtc: fidelity",
+        "dtc: vs direct, binary",
+        "dtc: vs direct, multi-class",
+        "s / fit (dtc)",
+    ]
     lines += [_table(header, rows), ""]
     if skipped:
-        lines += ["Not run: " + "; ".join(f"{GENERATOR_NAMES.get(k, k)} ({v})"
-                                          for k, v in skipped.items()) + ".", ""]
+        lines += [
+            "Not run: "
+            + "; ".join(f"{GENERATOR_NAMES.get(k, k)} ({v})" for k, v in skipped.items())
+            + ".",
+            "",
+        ]
 
-    lines += ["The new choices against the current ones, fidelity difference (p), paired over "
-              "units:", ""]
+    lines += [
+        "The new choices against the current ones, fidelity difference (p), paired over units:",
+        "",
+    ]
     groups = ["binary", "multi-class", "all"]
     header = ["comparison"] + [f"{st}: {g}" for g in groups for st in ("dt", "dtc")]
     rows = []
-    for new, old in (("gmm_bic", "gmm"), ("munge_redraw", "munge"), ("spunge", "munge"),
-                     ("smote", "munge"), ("forest_leaf", "munge")):
+    for new, old in (
+        ("gmm_bic", "gmm"),
+        ("munge_redraw", "munge"),
+        ("spunge", "munge"),
+        ("smote", "munge"),
+        ("forest_leaf", "munge"),
+    ):
         if (("all", "dt", new, old)) not in comp:
             continue
         row = [f"{GENERATOR_NAMES[new]} − {GENERATOR_NAMES[old]}"]
@@ -440,8 +456,10 @@ def generators_section(d):
 
     goals = d["targets"]
     parts = []
-    for key, new, old in (("gmm_bic_vs_gmm", "gmm_bic", "gmm"),
-                          ("munge_redraw_vs_munge", "munge_redraw", "munge")):
+    for key, new, old in (
+        ("gmm_bic_vs_gmm", "gmm_bic", "gmm"),
+        ("munge_redraw_vs_munge", "munge_redraw", "munge"),
+    ):
         if key in goals:
             t = goals[key]
             parts.append(
@@ -451,11 +469,15 @@ def generators_section(d):
                 f"{_met(t['met'])}"
             )
     gain = goals["multiclass_dtc_gain"]
-    names = ", ".join(f"{GENERATOR_NAMES[g['generator']]} {_signed(g['fidelity_diff'])} "
-                      f"({_p_below(g['p'])})" for g in gain["significant"])
-    parts.append("on the multi-class sets, a generator with a significant fidelity gain "
-                 f"(p < 0.05) over the directly trained dtc: {names or 'none'} — "
-                 f"{_met(gain['met'])}")
+    names = ", ".join(
+        f"{GENERATOR_NAMES[g['generator']]} {_signed(g['fidelity_diff'])} ({_p_below(g['p'])})"
+        for g in gain["significant"]
+    )
+    parts.append(
+        "on the multi-class sets, a generator with a significant fidelity gain "
+        f"(p < 0.05) over the directly trained dtc: {names or 'none'} — "
+        f"{_met(gain['met'])}"
+    )
     load = env["machine"]["load_average_1_5_15_min"]
     lines += [_generator_choices(d["records"]), ""]
     lines.append(
@@ -518,9 +540,12 @@ def _augmented(config, short=False):
     """How the CNN's training images were moved, in words (older results: not at all)."""
     if short:
         return "augmented" if config.get("cnn_augment") else "not augmented"
-    return ("its training images shifted, turned and zoomed at random in every batch "
-            "(`module__augment=True`)" if config.get("cnn_augment")
-            else "its training images not augmented")
+    return (
+        "its training images shifted, turned and zoomed at random in every batch "
+        "(`module__augment=True`)"
+        if config.get("cnn_augment")
+        else "its training images not augmented"
+    )
 
 
 def mnist_section(d):
@@ -529,8 +554,10 @@ def mnist_section(d):
     teacher = rows["teacher", None]
     seeds = config["seeds"]
     # The metamorphosis family is named after its transfer set.
-    families = {**MNIST_FAMILIES, "made": next(
-        s["family"] for s in d["summary"] if s["family"].startswith("metamorphosis"))}
+    families = {
+        **MNIST_FAMILIES,
+        "made": next(s["family"] for s in d["summary"] if s["family"].startswith("metamorphosis")),
+    }
 
     def acc(s):
         return f"{s['accuracy_mean']:.3f} ± {s['accuracy_std']:.3f}"
@@ -551,26 +578,39 @@ def mnist_section(d):
             verdict = "-"
             if goal is not None:
                 ok = made["accuracy_mean"] >= goal[0] and (
-                    goal[1] is None or made["fidelity_mean"] >= goal[1])
-                want = f"≥ {goal[0]:.2f}" + ("" if goal[1] is None else f", fidelity ≥ {goal[1]:.2f}")
+                    goal[1] is None or made["fidelity_mean"] >= goal[1]
+                )
+                want = f"≥ {goal[0]:.2f}" + (
+                    "" if goal[1] is None else f", fidelity ≥ {goal[1]:.2f}"
+                )
                 verdict = f"{want}: {_met(ok)}"
         size = "unconstrained" if L is None else f"≤ {L:,}"
         made_cell = cell("made", L)
         if made_cell != "-":
             made_cell = f"**{made_cell}**"
-        table.append([size, cell("direct", L), made_cell, fidelity, leaves, cell("reference", L),
-                      verdict])
-    header = ["leaves", "tree on the 1,000 labels", "metamorphosis", "its fidelity",
-              "its leaves", "tree on all 60,000 true labels", "goal"]
+        table.append(
+            [size, cell("direct", L), made_cell, fidelity, leaves, cell("reference", L), verdict]
+        )
+    header = [
+        "leaves",
+        "tree on the 1,000 labels",
+        "metamorphosis",
+        "its fidelity",
+        "its leaves",
+        "tree on all 60,000 true labels",
+        "goal",
+    ]
     article = rows.get(("the article's recipe: confident pool, unconstrained tree", None))
     peer = rows.get(("peer: SelfTrainingClassifier(tree)", None))
     made_rows = next(s for s in d["summary"] if s["family"] == families["made"])
     elastic = config["elastic_copies"]
-    transfer = ("every training image and its four one-pixel shifts (`ImageShiftSampler`)"
-                if not elastic else
-                "every training image, its four one-pixel shifts (`ImageShiftSampler`) and "
-                f"{elastic} elastic distortion{'s' if elastic > 1 else ''} of each "
-                "(`ElasticDistortionSampler`)")
+    transfer = (
+        "every training image and its four one-pixel shifts (`ImageShiftSampler`)"
+        if not elastic
+        else "every training image, its four one-pixel shifts (`ImageShiftSampler`) and "
+        f"{elastic} elastic distortion{'s' if elastic > 1 else ''} of each "
+        "(`ElasticDistortionSampler`)"
+    )
     lines = [
         f"**MNIST: how small can the tree be?** — `{env['command']}` "
         f"(`benchmarks/results/mnist.json`, `mnist.png`; {seeds} seeds, "
@@ -601,9 +641,11 @@ def mnist_section(d):
     if variants:
         lines += [variants, ""]
     # The one-seed measurements, each a paragraph when its result file exists.
-    for name, paragraph in (("mnist_teachers.json", _mnist_teachers),
-                            ("mnist_targets.json", _mnist_targets),
-                            ("mnist_levers.json", _mnist_levers)):
+    for name, paragraph in (
+        ("mnist_teachers.json", _mnist_teachers),
+        ("mnist_targets.json", _mnist_targets),
+        ("mnist_levers.json", _mnist_levers),
+    ):
         if (RESULTS / name).is_file():
             lines += [paragraph(json.loads((RESULTS / name).read_text())), ""]
     lines += [
@@ -617,8 +659,10 @@ MNIST_VARIANTS = {
     "mnist_shifts2.json": "12 shifts of up to 2 pixels instead of 4",
     "mnist_entropy.json": "Every tree split by entropy instead of Gini",
     "mnist_rotated1.json": "One copy of each training image turned by up to 10 degrees added",
-    "mnist_pool4.json": ("The training images 4 times in the transfer set, so that they weigh "
-                         "4 times their shifted copies"),
+    "mnist_pool4.json": (
+        "The training images 4 times in the transfer set, so that they weigh "
+        "4 times their shifted copies"
+    ),
 }
 
 
@@ -643,29 +687,37 @@ def _mnist_variants(d):
         variant = _metamorphosis_by_size(v["runs"], seeds)
         main = _metamorphosis_by_size(d["runs"], seeds)
         sizes = [L for L in sorted(variant) if L in main]
-        scores = "; ".join(f"≤ {L:,} leaves {variant[L]:.3f} (recipe {main[L]:.3f})"
-                           for L in sizes)
-        rows = next(s["train_rows_mean"] for s in v["summary"]
-                    if s["family"].startswith("metamorphosis"))
-        parts.append(f"{change}, {rows:,.0f} rows (`{v['environment']['command']}`, "
-                     f"`benchmarks/results/{name}`; seed{'s' if len(seeds) > 1 else ''} "
-                     f"{', '.join(map(str, seeds))}): {scores}")
+        scores = "; ".join(f"≤ {L:,} leaves {variant[L]:.3f} (recipe {main[L]:.3f})" for L in sizes)
+        rows = next(
+            s["train_rows_mean"] for s in v["summary"] if s["family"].startswith("metamorphosis")
+        )
+        parts.append(
+            f"{change}, {rows:,.0f} rows (`{v['environment']['command']}`, "
+            f"`benchmarks/results/{name}`; seed{'s' if len(seeds) > 1 else ''} "
+            f"{', '.join(map(str, seeds))}): {scores}"
+        )
     if not parts:
         return ""
-    return ("Variants of the recipe, each against the same seeds of the run above (the same "
-            "teachers; mean test accuracy of the tree made through metamorphosis): "
-            + ". ".join(parts) + ".")
+    return (
+        "Variants of the recipe, each against the same seeds of the run above (the same "
+        "teachers; mean test accuracy of the tree made through metamorphosis): "
+        + ". ".join(parts)
+        + "."
+    )
 
 
 def _mnist_teachers(t):
     """The teacher's levers side by side: ``mnist_teachers.json`` (one seed, no trees)."""
-    parts = [f"{s['family'].removeprefix('teacher: CNN, ')} {s['accuracy_mean']:.4f}"
-             for s in t["summary"]]
+    parts = [
+        f"{s['family'].removeprefix('teacher: CNN, ')} {s['accuracy_mean']:.4f}"
+        for s in t["summary"]
+    ]
     return (
         f"The teacher's levers (`{t['environment']['command']}`, "
         f"`benchmarks/results/mnist_teachers.json`; one seed, the same epoch budget "
         f"of {t['config']['cnn_rows_per_fit']:,} rows per fit for each; test accuracy): "
-        + "; ".join(parts) + "."
+        + "; ".join(parts)
+        + "."
     )
 
 
@@ -679,8 +731,9 @@ def _mnist_targets(t):
     per_family = []
     for family in families:
         kind = family.split("|")[1].strip()
-        scores = ", ".join(f"{rows[family, L]['accuracy_mean']:.3f}" for L in sizes
-                           if (family, L) in rows)
+        scores = ", ".join(
+            f"{rows[family, L]['accuracy_mean']:.3f}" for L in sizes if (family, L) in rows
+        )
         per_family.append(f"{kind} {scores}")
     return (
         f"What the size-limited tree learns best (`{t['environment']['command']}`, "
@@ -689,7 +742,9 @@ def _mnist_targets(t):
         "of accuracy "
         f"{teacher['accuracy_mean']:.3f}, the {t['config']['n_pool'] + 1000:,} training "
         f"images as transfer set; test accuracy at ≤ "
-        f"{' / '.join(f'{L:,}' for L in sizes)} leaves): " + "; ".join(per_family) + ". "
+        f"{' / '.join(f'{L:,}' for L in sizes)} leaves): "
+        + "; ".join(per_family)
+        + ". "
         + _best_targets(rows, families, sizes)
     )
 
@@ -703,8 +758,10 @@ def _mnist_levers(d):
             continue
         _, transfer, size, targets = (part.strip() for part in s["family"].split("|"))
         L = s["max_leaf_nodes"]
-        parts.append(f"{transfer}, {size} ≤ {L:,} leaves ({s['leaves_mean']:,.0f}), {targets}: "
-                     f"{s['accuracy_mean']:.3f}")
+        parts.append(
+            f"{transfer}, {size} ≤ {L:,} leaves ({s['leaves_mean']:,.0f}), {targets}: "
+            f"{s['accuracy_mean']:.3f}"
+        )
     teacher = ", ".join(f"{t['accuracy_mean']:.3f}" for t in teachers)
     return (
         f"The levers, each varied alone (`{d['environment']['command']}`, "
@@ -718,8 +775,9 @@ def _best_targets(rows, families, sizes):
     """Which targets give the most accurate tree at each size, in words."""
     best = []
     for L in sizes:
-        scores = {f.split("|")[1].strip(): rows[f, L]["accuracy_mean"] for f in families
-                  if (f, L) in rows}
+        scores = {
+            f.split("|")[1].strip(): rows[f, L]["accuracy_mean"] for f in families if (f, L) in rows
+        }
         winner = max(scores, key=scores.get)
         margin = scores[winner] - sorted(scores.values())[-2] if len(scores) > 1 else 0.0
         best.append(f"≤ {L:,} leaves: {winner} (by {margin:.3f})")
@@ -748,31 +806,40 @@ def scenario_section(d):
         for entry in d["savings"][f]:
             if entry["n_calls"] in shown:
                 n = entry["n_calls"]
-                rows.append([f, f"{n:,}", pr_auc(f, "reds", n), pr_auc(f, "raw", n),
-                             *match(entry)])
-    met = {f: any(e["saving"] is not None and e["saving"] >= 0.5 for e in d["savings"][f])
-           for f in functions}
-    header = ["function", "simulation runs", "PR-AUC: chain", "PR-AUC: raw PRIM",
-              "raw runs to match the chain", "runs saved"]
-    return "\n".join([
-        f"**Scenario discovery: PRIM on a metamodel's transfer set** — `{env['command']}` "
-        f"(`benchmarks/results/scenario.json`, `scenario.png`; {config['seeds']} seeds, "
-        f"{env['date'][:10]}). \"Interesting\" is {config['interesting']}. The chain (REDS): "
-        f"a {config['design']}; the metamodel `{config['metamodel']}` labels "
-        f"{config['n_transfer']:,} transfer rows with probabilities, and "
-        f"`{config['prim']}` is the student; raw PRIM learns from the simulation runs "
-        f"alone. PR-AUC of the peeling trajectory on {config['n_test']:,} independent test "
-        "rows (mean ± std over the seeds), and how many runs raw PRIM needs to match the "
-        f"chain (interpolated over {', '.join(f'{n:,}' for n in sizes)} runs):",
-        "",
-        _table(header, rows),
-        "",
-        "The goal, equal PR-AUC with at least 50% fewer simulation runs: "
-        + "; ".join(f"{f} {_met(ok)}" for f, ok in met.items())
-        + ". The PR-AUC follows the first box only: on `two_regions` both methods find one "
-        "box around both regions, which this measure cannot credit (the gallery example "
-        "shows the chain's two boxes).",
-    ])
+                rows.append([f, f"{n:,}", pr_auc(f, "reds", n), pr_auc(f, "raw", n), *match(entry)])
+    met = {
+        f: any(e["saving"] is not None and e["saving"] >= 0.5 for e in d["savings"][f])
+        for f in functions
+    }
+    header = [
+        "function",
+        "simulation runs",
+        "PR-AUC: chain",
+        "PR-AUC: raw PRIM",
+        "raw runs to match the chain",
+        "runs saved",
+    ]
+    return "\n".join(
+        [
+            f"**Scenario discovery: PRIM on a metamodel's transfer set** — `{env['command']}` "
+            f"(`benchmarks/results/scenario.json`, `scenario.png`; {config['seeds']} seeds, "
+            f'{env["date"][:10]}). "Interesting" is {config["interesting"]}. The chain (REDS): '
+            f"a {config['design']}; the metamodel `{config['metamodel']}` labels "
+            f"{config['n_transfer']:,} transfer rows with probabilities, and "
+            f"`{config['prim']}` is the student; raw PRIM learns from the simulation runs "
+            f"alone. PR-AUC of the peeling trajectory on {config['n_test']:,} independent test "
+            "rows (mean ± std over the seeds), and how many runs raw PRIM needs to match the "
+            f"chain (interpolated over {', '.join(f'{n:,}' for n in sizes)} runs):",
+            "",
+            _table(header, rows),
+            "",
+            "The goal, equal PR-AUC with at least 50% fewer simulation runs: "
+            + "; ".join(f"{f} {_met(ok)}" for f, ok in met.items())
+            + ". The PR-AUC follows the first box only: on `two_regions` both methods find one "
+            "box around both regions, which this measure cannot credit (the gallery example "
+            "shows the chain's two boxes).",
+        ]
+    )
 
 
 def adaptive_section(d):
@@ -781,47 +848,62 @@ def adaptive_section(d):
     for summary in d["classification_summary"]:
         fidelity = summary["fidelity"]
         best = summary["best_fixed"]
-        rows.append([
-            summary["student"], f"{fidelity['adaptive']:.3f}",
-            f"{fidelity[best]:.3f} ({best})",
-            f"{_signed(summary['adaptive_minus_best_fixed'])} ({_p_is(summary['adaptive_vs_best_fixed_p'])})",
-            f"{_signed(summary['adaptive_minus_direct'])} ({_p_is(summary['adaptive_vs_direct_p'])})",
-        ])
+        rows.append(
+            [
+                summary["student"],
+                f"{fidelity['adaptive']:.3f}",
+                f"{fidelity[best]:.3f} ({best})",
+                f"{_signed(summary['adaptive_minus_best_fixed'])} ({_p_is(summary['adaptive_vs_best_fixed_p'])})",
+                f"{_signed(summary['adaptive_minus_direct'])} ({_p_is(summary['adaptive_vs_direct_p'])})",
+            ]
+        )
     surrogate = targets["surrogates"]["oscillator"]
     search = d["search"]
     plain, cached = search["runs"][0], search["runs"][1]
     below = targets["classification"]["datasets_significantly_below_direct"]
     config = d["config"]["classification"]
-    return "\n".join([
-        f"**Adaptive transfer sets and shared teacher fits** — `{env['command']}` "
-        f"(`benchmarks/results/adaptive.json`, `adaptive.png`, `adaptive.log`; "
-        f"{env['date'][:10]}, {d['elapsed_seconds']:.0f} s). Classification under "
-        f"`bench_tabular.py`'s protocol ({', '.join(config['datasets'])}; sizes "
-        f"{' and '.join(map(str, config['sizes']))}; {config['splits']} splits): "
-        "`AdaptiveSampler` against every fixed sampler at the same number of rows labeled "
-        "by the teacher; mean test fidelity, and its difference with the best fixed sampler "
-        "and with the directly trained student (Wilcoxon signed-rank p over the paired "
-        "units):",
-        "",
-        _table(["student", "adaptive", "best fixed sampler", "adaptive − best fixed",
-                "adaptive − direct"], rows),
-        "",
-        "Goal: at least the best fixed sampler's fidelity: "
-        + ", ".join(f"{student} {_met(goal['mean_at_least_best_fixed'])}"
-                    for student, goal in targets["classification"].items()
-                    if isinstance(goal, dict))
-        + "; no dataset significantly below the direct student: "
-        f"{_met(not below)}. Surrogate of the oscillator: R² "
-        f"{surrogate['r2_target']} after {surrogate['adaptive_calls']:.0f} simulation calls "
-        f"with the adaptive sampler against {surrogate['sobol_calls']:.0f} with Sobol' "
-        f"(**{surrogate['fewer_calls']:.0%} fewer**; goal ≥ 30%: "
-        f"{_met(surrogate['met'])}). `GridSearchCV` over {plain['n_candidates']} candidates "
-        f"× {search['folds']} folds with an MLP teacher: {plain['teacher_fits']} teacher fits "
-        f"and {plain['seconds']:.0f} s without `memory=`, {cached['teacher_fits']} fits "
-        f"(folds + 1) and {cached['seconds']:.0f} s with it (**{search['time_ratio']:.1f}×**; "
-        f"goal ≥ 3×: {_met(search['targets']['time_ratio_at_least_3'])}), same best "
-        "candidate.",
-    ])
+    return "\n".join(
+        [
+            f"**Adaptive transfer sets and shared teacher fits** — `{env['command']}` "
+            f"(`benchmarks/results/adaptive.json`, `adaptive.png`, `adaptive.log`; "
+            f"{env['date'][:10]}, {d['elapsed_seconds']:.0f} s). Classification under "
+            f"`bench_tabular.py`'s protocol ({', '.join(config['datasets'])}; sizes "
+            f"{' and '.join(map(str, config['sizes']))}; {config['splits']} splits): "
+            "`AdaptiveSampler` against every fixed sampler at the same number of rows labeled "
+            "by the teacher; mean test fidelity, and its difference with the best fixed sampler "
+            "and with the directly trained student (Wilcoxon signed-rank p over the paired "
+            "units):",
+            "",
+            _table(
+                [
+                    "student",
+                    "adaptive",
+                    "best fixed sampler",
+                    "adaptive − best fixed",
+                    "adaptive − direct",
+                ],
+                rows,
+            ),
+            "",
+            "Goal: at least the best fixed sampler's fidelity: "
+            + ", ".join(
+                f"{student} {_met(goal['mean_at_least_best_fixed'])}"
+                for student, goal in targets["classification"].items()
+                if isinstance(goal, dict)
+            )
+            + "; no dataset significantly below the direct student: "
+            f"{_met(not below)}. Surrogate of the oscillator: R² "
+            f"{surrogate['r2_target']} after {surrogate['adaptive_calls']:.0f} simulation calls "
+            f"with the adaptive sampler against {surrogate['sobol_calls']:.0f} with Sobol' "
+            f"(**{surrogate['fewer_calls']:.0%} fewer**; goal ≥ 30%: "
+            f"{_met(surrogate['met'])}). `GridSearchCV` over {plain['n_candidates']} candidates "
+            f"× {search['folds']} folds with an MLP teacher: {plain['teacher_fits']} teacher fits "
+            f"and {plain['seconds']:.0f} s without `memory=`, {cached['teacher_fits']} fits "
+            f"(folds + 1) and {cached['seconds']:.0f} s with it (**{search['time_ratio']:.1f}×**; "
+            f"goal ≥ 3×: {_met(search['targets']['time_ratio_at_least_3'])}), same best "
+            "candidate.",
+        ]
+    )
 
 
 def distill_section(d):
@@ -840,16 +922,21 @@ def distill_section(d):
         if row["family"] == "grid":
             continue
         ref = reference.get(row["name"])
-        rows.append([
-            row["name"],
-            f"{row['n_parameters']:,}" if row["n_parameters"] else "",
-            f"**{row['errors_mean']:.1f}** ± {row['errors_std']:.1f}",
-            " / ".join(map(str, row["errors"])),
-            "" if row["fidelity_mean"] is None else f"{row['fidelity_mean']:.4f}",
-            "" if ref is None else str(ref),
-        ])
-    timing = (f"{d['total_seconds'] / 60:.0f} min" if not d.get("reused_runs") else
-              "the fit time of every model in the JSON and in `distill.log`")
+        rows.append(
+            [
+                row["name"],
+                f"{row['n_parameters']:,}" if row["n_parameters"] else "",
+                f"**{row['errors_mean']:.1f}** ± {row['errors_std']:.1f}",
+                " / ".join(map(str, row["errors"])),
+                "" if row["fidelity_mean"] is None else f"{row['fidelity_mean']:.4f}",
+                "" if ref is None else str(ref),
+            ]
+        )
+    timing = (
+        f"{d['total_seconds'] / 60:.0f} min"
+        if not d.get("reused_runs")
+        else "the fit time of every model in the JSON and in `distill.log`"
+    )
     teacher_text = (
         f"{config['n_teachers']} CNN teachers (`SmallCNN`, 105,866 parameters, random image "
         f"moves while training, {config['teacher_epochs']} epochs each)"
@@ -863,10 +950,19 @@ def distill_section(d):
         "alone or distilled. Distilled students learn the best teacher's soft labels at "
         f"T = {config['temperature']:g} on a new random move of every training image each pass "
         "(`streaming=True, fresh_rows=True`), or on one fixed draw of those moves (fixed set); "
-        "\"moved images\" trains the student alone on the true labels with the same moves. "
+        '"moved images" trains the student alone on the true labels with the same moves. '
         "The last column is Hinton et al.'s (2015) figure for the same 2x800 MLP.",
-        _table(["model", "parameters", "test errors (mean ± std)", "per seed",
-                "fidelity to its teacher", "Hinton 2015"], rows),
+        _table(
+            [
+                "model",
+                "parameters",
+                "test errors (mean ± std)",
+                "per seed",
+                "fidelity to its teacher",
+                "Hinton 2015",
+            ],
+            rows,
+        ),
     ]
     comparisons = []
     for c in d["comparisons"]:
@@ -877,8 +973,9 @@ def distill_section(d):
             f"(per seed {', '.join(f'{x:+d}' for x in c['differences'])}; fewer on "
             f"{c['wins']} of {c['n']} seeds)"
         )
-    parts.append("Paired by seed (negative: the first has fewer errors):\n\n"
-                 + "\n".join(comparisons))
+    parts.append(
+        "Paired by seed (negative: the first has fewer errors):\n\n" + "\n".join(comparisons)
+    )
     report = d["compression"][0] if d["compression"] else None
     batch = config["latency_rows"]
     if report is None:
@@ -888,18 +985,35 @@ def distill_section(d):
             f"What the students save (seed 0, `skmetamorph.metrics.compression_report`, predict "
             f"on the CPU, best of 5; latency of {batch:,} rows):\n\n"
             + _table(
-                ["model", "parameters", "pickled KiB", f"ms per {batch:,} rows", "ms per row",
-                 "speed-up", "test accuracy", "fidelity"],
-                [[r["model"], f"{r['n_parameters']:,}" if r["n_parameters"] else "",
-                  f"{r['serialized_bytes'] / 1024:,.0f}" if r["serialized_bytes"] else "",
-                  f"{1e3 * r['latency_batch_s']:.1f}", f"{1e3 * r['latency_row_s']:.2f}",
-                  f"{r['speedup']:.1f}×", f"{r['accuracy']:.4f}", f"{r['fidelity']:.4f}"]
-                 for r in report],
+                [
+                    "model",
+                    "parameters",
+                    "pickled KiB",
+                    f"ms per {batch:,} rows",
+                    "ms per row",
+                    "speed-up",
+                    "test accuracy",
+                    "fidelity",
+                ],
+                [
+                    [
+                        r["model"],
+                        f"{r['n_parameters']:,}" if r["n_parameters"] else "",
+                        f"{r['serialized_bytes'] / 1024:,.0f}" if r["serialized_bytes"] else "",
+                        f"{1e3 * r['latency_batch_s']:.1f}",
+                        f"{1e3 * r['latency_row_s']:.2f}",
+                        f"{r['speedup']:.1f}×",
+                        f"{r['accuracy']:.4f}",
+                        f"{r['fidelity']:.4f}",
+                    ]
+                    for r in report
+                ],
             )
         )
     if d.get("reused_runs"):
-        refits = "; ".join(f"{r['name']}: {r['errors']} (run: {r['errors_in_the_run']})"
-                           for r in d["refits"])
+        refits = "; ".join(
+            f"{r['name']}: {r['errors']} (run: {r['errors_in_the_run']})" for r in d["refits"]
+        )
         parts.append(
             "The three-seed run stopped at its compression report (the function was not yet "
             "importable when the run started); its test errors are those above, and the "
@@ -912,14 +1026,26 @@ def distill_section(d):
     if grid:
         parts.append(
             "Temperature and `alpha` (seed 0, the tiny CNN, fixed set, equal updates; "
-            "\"labeled rows\" adds the 60,000 images with their true labels at weight `alpha` "
+            '"labeled rows" adds the 60,000 images with their true labels at weight `alpha` '
             "and halves the epochs):\n\n"
-            + _table(["setting", "test errors", "fidelity"],
-                     [[row["name"].removeprefix("grid: "), f"{row['errors_mean']:.0f}",
-                       f"{row['fidelity_mean']:.4f}"] for row in grid])
+            + _table(
+                ["setting", "test errors", "fidelity"],
+                [
+                    [
+                        row["name"].removeprefix("grid: "),
+                        f"{row['errors_mean']:.0f}",
+                        f"{row['fidelity_mean']:.4f}",
+                    ]
+                    for row in grid
+                ],
+            )
         )
-    parts.append("Goals of the benchmark:\n\n" + "\n".join(
-        f"- {goal['goal']}: {goal['value']} ({_met(goal['met'])})" for goal in d["goals"]))
+    parts.append(
+        "Goals of the benchmark:\n\n"
+        + "\n".join(
+            f"- {goal['goal']}: {goal['value']} ({_met(goal['met'])})" for goal in d["goals"]
+        )
+    )
     return "\n\n".join(parts)
 
 

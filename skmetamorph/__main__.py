@@ -35,15 +35,22 @@ def main(argv=None):
         help="digits with few labels: a tree alone vs the same tree made from a teacher",
     )
     demo.add_argument(
-        "--label-fraction", type=float, default=DEFAULT_LABEL_FRACTION,
+        "--label-fraction",
+        type=float,
+        default=DEFAULT_LABEL_FRACTION,
         help=f"fraction of labeled rows ({DEFAULT_LABEL_FRACTION})",
     )
     demo.add_argument(
-        "--seeds", type=int, default=DEFAULT_SEEDS,
+        "--seeds",
+        type=int,
+        default=DEFAULT_SEEDS,
         help=f"number of seeded splits ({DEFAULT_SEEDS})",
     )
     demo.add_argument(
-        "--verbose", "-v", action="count", default=0,
+        "--verbose",
+        "-v",
+        action="count",
+        default=0,
         help="print each fit's stages and progress (-vv: every chunk)",
     )
     demo.add_argument("--json", metavar="PATH", help="also write the rows as JSON to PATH")

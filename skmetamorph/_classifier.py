@@ -524,7 +524,6 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
             return np.log(self.predict_proba(X))
 
 
-
 def _without_marker(y, labeled):
     """``y`` in the natural dtype of its labels, once a marker of another type is set aside.
 

@@ -144,8 +144,12 @@ def _run(label_fraction, seeds, verbose):
             fidelity_score(teacher, alone, X_test),
             seconds,
         )
-        record("teacher: LabelSpreading (all rows)", teacher.score(X_test, y_test), None,
-               teacher_seconds)
+        record(
+            "teacher: LabelSpreading (all rows)",
+            teacher.score(X_test, y_test),
+            None,
+            teacher_seconds,
+        )
 
         for name, recipe in _recipes(teacher):
             if verbose:

@@ -286,4 +286,3 @@ def stream_to_student(
                 progress.update(stop - start)
         finally:
             chunks.close()  # ends joblib's call now, also when the student fails
-

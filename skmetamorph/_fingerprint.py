@@ -166,9 +166,7 @@ class _Walker:
         read = []
         for global_name in sorted(_names_read(func.__code__)):
             if global_name in func.__globals__:
-                read.append(
-                    (global_name, self._global(func.__globals__[global_name], global_name))
-                )
+                read.append((global_name, self._global(func.__globals__[global_name], global_name)))
         return label + (
             _describe_code(func.__code__),
             self.describe(func.__defaults__, f"the defaults of {func.__qualname__}"),

@@ -157,9 +157,7 @@ class FunctionTeacher(BaseEstimator):
             y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
         if X is not None and y is not None:
             check_consistent_length(X, y)
-        self.func_ = (
-            functools.partial(self.func, **self.kw_args) if self.kw_args else self.func
-        )
+        self.func_ = functools.partial(self.func, **self.kw_args) if self.kw_args else self.func
         if self.task == "classification":
             self.classes_ = self._classes(y)
         return self

@@ -907,8 +907,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         # metamodel, design), PRIM(), transfer).fit() is the REDS chain.
         tags = MetamorphTags()
         tags.teacher.needs_no_data = bool(
-            needs_no_data(self.teacher)
-            and get_metamorph_tags(self._sampler()).sampler.needs_no_X
+            needs_no_data(self.teacher) and get_metamorph_tags(self._sampler()).sampler.needs_no_X
         )
         return tags
 

@@ -213,4 +213,3 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
             if get_tags(part).regressor_tags is not None
         )
         return tags
-

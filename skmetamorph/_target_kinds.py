@@ -322,9 +322,7 @@ class ExpandedSoftLabels(_SoftLabels):
             )
 
     def _expanded(self, method, X, targets, weights, **kwargs):
-        X_rep, class_index, weight = expand_soft_targets(
-            X, targets, self.min_soft_weight, weights
-        )
+        X_rep, class_index, weight = expand_soft_targets(X, targets, self.min_soft_weight, weights)
         method(self.frame(X_rep), self.classes[class_index], sample_weight=weight, **kwargs)
 
     def fit(self, student, X, targets, weights):

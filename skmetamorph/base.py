@@ -310,9 +310,7 @@ def _nbytes(obj):
 
 def check_batch_size(batch_size):
     """Raise a clear error unless ``batch_size`` is an int >= 1."""
-    if isinstance(batch_size, bool) or not (
-        isinstance(batch_size, Integral) and batch_size >= 1
-    ):
+    if isinstance(batch_size, bool) or not (isinstance(batch_size, Integral) and batch_size >= 1):
         raise ValueError(f"batch_size must be an int >= 1; got {batch_size!r}.")
 
 

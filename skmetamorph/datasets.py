@@ -398,8 +398,7 @@ def _gunzip(raw, path):
         # gzip reports truncation as EOFError and bad data as BadGzipFile
         # (an OSError) or zlib.error; all mean a corrupt download here.
         raise ValueError(
-            f"Cannot decompress {str(path)!r}: the gzip stream is corrupt or "
-            f"truncated ({exc})."
+            f"Cannot decompress {str(path)!r}: the gzip stream is corrupt or truncated ({exc})."
         ) from exc
 
 
@@ -408,8 +407,7 @@ def _parse_idx(raw, path):
     # Magic number: two zero bytes, the type code, the number of dimensions.
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise ValueError(
-            f"{str(path)!r} is not an IDX file: bad magic number "
-            f"{raw[:4].hex() or '(empty file)'}."
+            f"{str(path)!r} is not an IDX file: bad magic number {raw[:4].hex() or '(empty file)'}."
         )
     dtype, ndim = _IDX_DTYPES[raw[2]], raw[3]
     header_size = 4 + 4 * ndim

@@ -518,7 +518,13 @@ class CompressionDisplay:
     """
 
     def __init__(
-        self, *, names, times_ms, scores, metric="fidelity", teacher_name="teacher",
+        self,
+        *,
+        names,
+        times_ms,
+        scores,
+        metric="fidelity",
+        teacher_name="teacher",
         score_name=None,
     ):
         self.names = names
@@ -564,15 +570,22 @@ class CompressionDisplay:
             _, ax = plt.subplots()
         is_teacher = np.array([name == self.teacher_name for name in names], dtype=bool)
         self.student_points_ = ax.scatter(
-            times[~is_teacher], scores[~is_teacher],
+            times[~is_teacher],
+            scores[~is_teacher],
             **{"marker": "o", "s": 50, "color": "C0", "label": "students", **(scatter_kw or {})},
         )
         self.teacher_point_ = None
         if is_teacher.any():
             self.teacher_point_ = ax.scatter(
-                times[is_teacher], scores[is_teacher],
-                **{"marker": "*", "s": 250, "color": "C3", "label": self.teacher_name,
-                   **(teacher_kw or {})},
+                times[is_teacher],
+                scores[is_teacher],
+                **{
+                    "marker": "*",
+                    "s": 250,
+                    "color": "C3",
+                    "label": self.teacher_name,
+                    **(teacher_kw or {}),
+                },
             )
         self.annotations_ = []
         if annotate:
@@ -591,8 +604,15 @@ class CompressionDisplay:
 
     @classmethod
     def from_report(
-        cls, report, *, metric="fidelity", ax=None, score_name=None, annotate=True,
-        scatter_kw=None, teacher_kw=None,
+        cls,
+        report,
+        *,
+        metric="fidelity",
+        ax=None,
+        score_name=None,
+        annotate=True,
+        scatter_kw=None,
+        teacher_kw=None,
     ):
         """Draw a report of :func:`~skmetamorph.metrics.compression_report`.
 
@@ -640,7 +660,8 @@ class CompressionDisplay:
                 + (
                     "make it with the true targets, compression_report(..., y=y), or use "
                     "metric='fidelity'."
-                    if metric == "accuracy" else "it is not a report of compression_report."
+                    if metric == "accuracy"
+                    else "it is not a report of compression_report."
                 )
             )
         display = cls(
@@ -652,14 +673,24 @@ class CompressionDisplay:
             metric=metric,
             score_name=score_name,
         )
-        return display.plot(
-            ax=ax, annotate=annotate, scatter_kw=scatter_kw, teacher_kw=teacher_kw
-        )
+        return display.plot(ax=ax, annotate=annotate, scatter_kw=scatter_kw, teacher_kw=teacher_kw)
 
     @classmethod
     def from_estimators(
-        cls, teacher, students, X, y=None, *, metric="fidelity", batch_size=None, n_repeats=5,
-        ax=None, score_name=None, annotate=True, scatter_kw=None, teacher_kw=None,
+        cls,
+        teacher,
+        students,
+        X,
+        y=None,
+        *,
+        metric="fidelity",
+        batch_size=None,
+        n_repeats=5,
+        ax=None,
+        score_name=None,
+        annotate=True,
+        scatter_kw=None,
+        teacher_kw=None,
     ):
         """Measure a teacher and its students with ``compression_report``, and draw them.
 
@@ -706,13 +737,23 @@ class CompressionDisplay:
                 "metric='fidelity'."
             )
         report = compression_report(
-            teacher, students, X, y, batch_size=batch_size, n_repeats=n_repeats,
+            teacher,
+            students,
+            X,
+            y,
+            batch_size=batch_size,
+            n_repeats=n_repeats,
             serialized_size=False,  # not drawn: no need to pickle every model
         )
         if score_name is None:
             regression = is_regressor(teacher if teacher is not None else students)
             score_name = _SCORE_NAMES[metric, regression]
         return cls.from_report(
-            report, metric=metric, ax=ax, score_name=score_name, annotate=annotate,
-            scatter_kw=scatter_kw, teacher_kw=teacher_kw,
+            report,
+            metric=metric,
+            ax=ax,
+            score_name=score_name,
+            annotate=annotate,
+            scatter_kw=scatter_kw,
+            teacher_kw=teacher_kw,
         )

@@ -257,9 +257,9 @@ class PRIM(ClassifierMixin, BaseEstimator):
         trajectories = self.trajectories_
         self.selected_ = selected
         self.n_boxes_ = len(trajectories)
-        self.boxes_ = np.array(
-            [t["boxes"][i] for t, i in zip(trajectories, selected)]
-        ).reshape(-1, 2, self.n_features_in_)
+        self.boxes_ = np.array([t["boxes"][i] for t, i in zip(trajectories, selected)]).reshape(
+            -1, 2, self.n_features_in_
+        )
         for name in ("coverage", "density", "mass"):
             values = [t[name][i] for t, i in zip(trajectories, selected)]
             setattr(self, name + "_", np.asarray(values, dtype=float))
@@ -505,8 +505,12 @@ def _interest(y, threshold, classes=None):
             raise ValueError(f"threshold={threshold} needs numeric y; got dtype {y.dtype}.")
         interest = (y > threshold).astype(float)
         fitted = np.array([0, 1])
-    elif numeric and y.size and y.min() >= 0 and y.max() <= 1 and (
-        classes is None or classes.dtype.kind in "biuf" and set(classes.tolist()) == {0, 1}
+    elif (
+        numeric
+        and y.size
+        and y.min() >= 0
+        and y.max() <= 1
+        and (classes is None or classes.dtype.kind in "biuf" and set(classes.tolist()) == {0, 1})
     ):
         interest = y.astype(float)
         fitted = np.array([False, True]) if y.dtype.kind == "b" else np.array([0, 1])

@@ -170,8 +170,12 @@ def test_rounds_are_recorded(data):
     X, y = data
     teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     sampler = AdaptiveSampler(
-        budget=105, initial=30, round_size=20, validation_fraction=0.1,
-        student=small_forest(), random_state=0,
+        budget=105,
+        initial=30,
+        round_size=20,
+        validation_fraction=0.1,
+        student=small_forest(),
+        random_state=0,
     )
     rows = sampler.fit_generate(X, y, teacher=teacher)
     rounds = sampler.rounds_
@@ -192,8 +196,12 @@ def test_stops_when_held_out_fidelity_stops_improving(data):
     # No gain of a whole unit of accuracy is possible: the round after the
     # first one ends it.
     sampler = AdaptiveSampler(
-        budget=200, round_size=20, n_iter_no_change=1, tol=1.0,
-        student=small_forest(), random_state=0,
+        budget=200,
+        round_size=20,
+        n_iter_no_change=1,
+        tol=1.0,
+        student=small_forest(),
+        random_state=0,
     )
     rows = sampler.fit_generate(X, y, teacher=teacher)
     assert sampler.stopped_early_
@@ -231,7 +239,10 @@ def test_a_pool_is_labeled_without_repeats_and_runs_out(data):
     X, y = data
     teacher = LogisticRegression().fit(X, y)
     sampler = AdaptiveSampler(
-        PoolSampler(pool="all"), budget=500, round_size=40, student=small_forest(),
+        PoolSampler(pool="all"),
+        budget=500,
+        round_size=40,
+        student=small_forest(),
         random_state=0,
     )
     rows = sampler.fit_generate(X, y, teacher=teacher)
@@ -246,8 +257,12 @@ def test_spread_of_a_gaussian_process_in_a_pipeline():
     gp = GaussianProcessRegressor(ConstantKernel() * RBF([0.5, 0.5]), normalize_y=True)
     student = make_pipeline(MinMaxScaler(), gp)
     sampler = AdaptiveSampler(
-        SobolSampler(n_samples=8, bounds=BOUNDS), budget=48, round_size=12,
-        student=student, strategy="spread", random_state=0,
+        SobolSampler(n_samples=8, bounds=BOUNDS),
+        budget=48,
+        round_size=12,
+        student=student,
+        strategy="spread",
+        random_state=0,
     )
     rows = sampler.fit_generate(None, teacher=teacher)
     assert rows.shape == (48, 2) and sampler.n_features_in_ == 2
@@ -261,8 +276,11 @@ def test_a_regressor_with_data_and_the_default_student():
     y = smooth(X)
     ROWS["n"] = 0
     reg = MetamorphosisRegressor(
-        LinearRegression(), DecisionTreeRegressor(random_state=0),
-        AdaptiveSampler(budget=60, round_size=20), include_labeled=False, random_state=0,
+        LinearRegression(),
+        DecisionTreeRegressor(random_state=0),
+        AdaptiveSampler(budget=60, round_size=20),
+        include_labeled=False,
+        random_state=0,
     ).fit(X, y)
     assert reg.n_transfer_samples_ == 60
     assert isinstance(reg.transfer_sampler_.student_, ExtraTreesRegressor)
@@ -324,8 +342,12 @@ def test_same_seed_same_rows_and_n_jobs_changes_nothing(data):
 
     def rows(seed, n_jobs=None):
         sampler = AdaptiveSampler(
-            budget=50, round_size=10, batch_size=7, n_jobs=n_jobs,
-            student=RandomForestClassifier(n_estimators=10), random_state=seed,
+            budget=50,
+            round_size=10,
+            batch_size=7,
+            n_jobs=n_jobs,
+            student=RandomForestClassifier(n_estimators=10),
+            random_state=seed,
         )
         return sampler.fit_generate(X, y, teacher=teacher)
 

@@ -104,7 +104,9 @@ class FailingRegressor(_Failing, RandomForestRegressor):
 
 def _failing_teacher(task, error, fail_at):
     cls = FailingClassifier if task == "classifier" else FailingRegressor
-    sub = type(f"{cls.__name__}{error.__name__}{fail_at}", (cls,), {"error": error, "fail_at": fail_at})
+    sub = type(
+        f"{cls.__name__}{error.__name__}{fail_at}", (cls,), {"error": error, "fail_at": fail_at}
+    )
     return sub(n_estimators=5)
 
 
@@ -486,8 +488,9 @@ def test_a_classifier_with_a_frozen_teacher_needs_no_labels(y):
 
 
 def test_a_classification_function_without_labels_uses_its_classes():
-    teacher = FunctionTeacher(lambda X: (X[:, 0] > 0).astype(int), task="classification",
-                              classes=[0, 1])
+    teacher = FunctionTeacher(
+        lambda X: (X[:, 0] > 0).astype(int), task="classification", classes=[0, 1]
+    )
     model = classifier(teacher=teacher).fit(X_CLS)
     assert model.classes_.tolist() == [0, 1] and model.fidelity(X_CLS) > 0.9
 
@@ -589,8 +592,12 @@ def test_n_jobs_zero_is_rejected_whatever_the_chunks(task, batch_size):
 
 @pytest.mark.parametrize(
     "sampler",
-    [MUNGE(n_samples=2.0, s=0.1), GaussianNoiseSampler(scale=10.0), KDESampler(),
-     UniformSampler(margin=1.0)],
+    [
+        MUNGE(n_samples=2.0, s=0.1),
+        GaussianNoiseSampler(scale=10.0),
+        KDESampler(),
+        UniformSampler(margin=1.0),
+    ],
     ids=["munge", "noise", "kde", "uniform"],
 )
 def test_huge_values_overflow_is_named(sampler):
@@ -711,8 +718,18 @@ def test_bad_classifier_parameters(name, value):
         (SobolSampler(bounds=[(0, 1)] * 3), "bounds"),
         (PoolSampler(pool="some"), "'pool' parameter"),
     ],
-    ids=["n0", "p", "cat-range", "cat-name", "scale", "gmm", "kde", "bounds-order",
-         "bounds-width", "pool"],
+    ids=[
+        "n0",
+        "p",
+        "cat-range",
+        "cat-name",
+        "scale",
+        "gmm",
+        "kde",
+        "bounds-order",
+        "bounds-width",
+        "pool",
+    ],
 )
 def test_bad_sampler_parameters_inside_the_meta_estimator(sampler, message):
     with pytest.raises(ValueError, match=message):
@@ -745,8 +762,13 @@ def test_fidelity_of_unfitted_models():
 
 # ------------------------------------------------------------- traps
 @pytest.mark.parametrize(
-    "sampler", [MUNGE(n_samples=10), GaussianNoiseSampler(n_samples=10), KDESampler(n_samples=10),
-                GMMSampler(n_samples=10, n_components=2)],
+    "sampler",
+    [
+        MUNGE(n_samples=10),
+        GaussianNoiseSampler(n_samples=10),
+        KDESampler(n_samples=10),
+        GMMSampler(n_samples=10, n_components=2),
+    ],
     ids=["munge", "noise", "kde", "gmm"],
 )
 def test_an_int_n_samples_below_the_data_warns(sampler):
@@ -756,8 +778,13 @@ def test_an_int_n_samples_below_the_data_warns(sampler):
 
 
 @pytest.mark.parametrize(
-    "sampler", [MUNGE(n_samples=500), MUNGE(n_samples=10.0), SobolSampler(n_samples=16),
-                UniformSampler(n_samples=16)],
+    "sampler",
+    [
+        MUNGE(n_samples=500),
+        MUNGE(n_samples=10.0),
+        SobolSampler(n_samples=16),
+        UniformSampler(n_samples=16),
+    ],
     ids=["munge-large-int", "munge-float", "sobol", "uniform"],
 )
 def test_counts_that_are_no_trap_do_not_warn(sampler):

@@ -106,8 +106,18 @@ def test_done_lines_for_steps_that_end_in_any_order():
 
 @pytest.mark.parametrize(
     "seconds, text",
-    [(0, "0s"), (0.4, "0s"), (42, "42s"), (59.4, "59s"), (60, "1m00s"), (100, "1m40s"),
-     (3599, "59m59s"), (3600, "1h00m"), (3725, "1h02m"), (90000, "25h00m")],
+    [
+        (0, "0s"),
+        (0.4, "0s"),
+        (42, "42s"),
+        (59.4, "59s"),
+        (60, "1m00s"),
+        (100, "1m40s"),
+        (3599, "59m59s"),
+        (3600, "1h00m"),
+        (3725, "1h02m"),
+        (90000, "25h00m"),
+    ],
 )
 def test_format_duration(seconds, text):
     assert common.format_duration(seconds) == text
@@ -140,11 +150,27 @@ def test_tabular_benchmark_prints_progress_before_its_tables(tmp_path):
     pytest.importorskip("matplotlib")
     datasets, splits = ["iris", "wine"], 2
     completed = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_tabular.py"), "--quick",
-         "--datasets", *datasets, "--splits", str(splits), "--n-trees", "10",
-         "--n-jobs", "2", "--results-dir", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
-        check=False, cwd=tmp_path,
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_tabular.py"),
+            "--quick",
+            "--datasets",
+            *datasets,
+            "--splits",
+            str(splits),
+            "--n-trees",
+            "10",
+            "--n-jobs",
+            "2",
+            "--results-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
     )
     output = completed.stdout.splitlines()
     assert completed.returncode == 0, completed.stdout[-3000:]
@@ -161,9 +187,15 @@ def test_tabular_benchmark_prints_progress_before_its_tables(tmp_path):
         (d, s) for d in datasets for s in range(splits)
     )
     closing = output.index(
-        next(line for line in output if re.fullmatch(
-            rf"\[bench_tabular\] {n_units}/{n_units} units \(dataset, size, split\) "
-            rf"finished in {DURATION}", line))
+        next(
+            line
+            for line in output
+            if re.fullmatch(
+                rf"\[bench_tabular\] {n_units}/{n_units} units \(dataset, size, split\) "
+                rf"finished in {DURATION}",
+                line,
+            )
+        )
     )
     table = output.index("## Gains over the directly trained student (all units)")
     assert progress[-1][0] < closing < table

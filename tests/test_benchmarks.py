@@ -23,9 +23,17 @@ def test_mnist_benchmark_quick_mode(tmp_path):
     pytest.importorskip("torch")
     pytest.importorskip("skorch")
     completed = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_mnist.py"), "--quick",
-         "--results-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_mnist.py"),
+            "--quick",
+            "--results-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "| tree on the 1,000 labels |" in completed.stdout
@@ -52,9 +60,19 @@ def test_mnist_benchmark_quick_mode(tmp_path):
 def test_generators_benchmark_quick_mode(tmp_path):
     generators = ["munge", "gmm", "gmm_bic", "munge_redraw", "spunge"]
     completed = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_generators.py"), "--quick",
-         "--generators", *generators, "--results-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_generators.py"),
+            "--quick",
+            "--generators",
+            *generators,
+            "--results-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "## Issue 16's targets" in completed.stdout
@@ -72,7 +90,9 @@ def test_generators_benchmark_quick_mode(tmp_path):
     assert ("gmm_bic", "gmm") in pairs and ("munge_redraw", "munge") in pairs
     assert ("munge", "direct") in pairs and ("munge", "munge") not in pairs
     assert set(result["targets"]) == {
-        "gmm_bic_vs_gmm", "munge_redraw_vs_munge", "multiclass_dtc_gain"
+        "gmm_bic_vs_gmm",
+        "munge_redraw_vs_munge",
+        "multiclass_dtc_gain",
     }
     # Even the quick run shows the metamorphosis: a teacher-labeled transfer set
     # makes the full student more faithful than training on the rows alone.
@@ -88,9 +108,17 @@ def test_distill_benchmark_quick_mode(tmp_path):
     pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
     pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
     completed = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_distill.py"), "--quick",
-         "--results-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_distill.py"),
+            "--quick",
+            "--results-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "| 2x800 distilled, fresh rows |" in completed.stdout

@@ -102,8 +102,13 @@ def test_a_fresh_demo_run_prints_the_committed_numbers(env_threads, tmp_path):
     env = {**os.environ, **{name: env_threads for name in THREAD_VARIABLES}}
     # From the checkout's root, as the README says to run it (and so that this
     # checkout's package is the one imported).
-    subprocess.run([sys.executable, *words[1:]], check=True, env=env, capture_output=True,
-                   cwd=COMMITTED_DEMO.parents[2])
+    subprocess.run(
+        [sys.executable, *words[1:]],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=COMMITTED_DEMO.parents[2],
+    )
     fresh = json.loads(path.read_text())
     assert [row["model"] for row in fresh["rows"]] == [row["model"] for row in record["rows"]]
     for new, old in zip(fresh["rows"], record["rows"]):

@@ -184,7 +184,8 @@ def test_wrappers_count_what_they_wrap(data, forest):
 def test_a_metamorphosis_estimator_is_measured_as_its_student(data):
     X, y, X_test, y_test = data
     model = MetamorphosisClassifier(
-        RandomForestClassifier(n_estimators=5), DecisionTreeClassifier(max_depth=3),
+        RandomForestClassifier(n_estimators=5),
+        DecisionTreeClassifier(max_depth=3),
         random_state=0,
     ).fit(X, y)
     by_teacher_none = compression_report(None, model, X_test, y_test, **FAST)
@@ -202,8 +203,10 @@ def test_a_metamorphosis_estimator_is_measured_as_its_student(data):
 def test_a_regressor_student_of_a_classifier_is_scored_on_classes(data):
     X, y, X_test, y_test = data
     model = MetamorphosisClassifier(
-        RandomForestClassifier(n_estimators=5), DecisionTreeRegressor(max_depth=4),
-        labels="proba", random_state=0,
+        RandomForestClassifier(n_estimators=5),
+        DecisionTreeRegressor(max_depth=4),
+        labels="proba",
+        random_state=0,
     ).fit(X, y)
     _, student = compression_report(None, model, X_test, y_test, **FAST)
     assert student["estimator"] == "DecisionTreeRegressor"
@@ -252,8 +255,9 @@ def test_a_net_on_a_gpu_is_timed(data):
 
     X, y, X_test, _ = data
     X, X_test = X.astype(np.float32), X_test.astype(np.float32)
-    net = TorchClassifier(MLP, module__hidden_units=(5,), max_epochs=1, device="cuda",
-                          random_state=0).fit(X, y)
+    net = TorchClassifier(
+        MLP, module__hidden_units=(5,), max_epochs=1, device="cuda", random_state=0
+    ).fit(X, y)
     teacher, student = compression_report(net, DecisionTreeClassifier().fit(X, y), X_test)
     assert teacher["n_parameters"] == 6 * 5 + 5 + 5 * 3 + 3
     assert teacher["latency_batch_s"] > 0
@@ -287,7 +291,8 @@ def test_regression_uses_r2():
     assert student_record["n_parameters"] == 5 + 1
 
     model = MetamorphosisRegressor(
-        RandomForestRegressor(n_estimators=5), DecisionTreeRegressor(max_depth=3),
+        RandomForestRegressor(n_estimators=5),
+        DecisionTreeRegressor(max_depth=3),
         random_state=0,
     ).fit(X, y)
     _, record = compression_report(None, model, X, y, **FAST)
@@ -313,7 +318,8 @@ def test_students_in_order_and_a_dataframe(data, forest, tree):
     )
     # One student: named "student".
     assert [r["model"] for r in compression_report(forest, tree, X_test, **FAST)] == [
-        "teacher", "student"
+        "teacher",
+        "student",
     ]
 
 
@@ -455,8 +461,12 @@ def test_display_from_estimators(data, forest, tree):
     assert len(display.student_points_.get_offsets()) == 2
     assert "teacher" in [a.get_text() for a in display.annotations_]
     np.testing.assert_allclose(
-        display.scores, [forest.score(X_test, y_test), tree.score(X_test, y_test),
-                         students["linear"].score(X_test, y_test)]
+        display.scores,
+        [
+            forest.score(X_test, y_test),
+            tree.score(X_test, y_test),
+            students["linear"].score(X_test, y_test),
+        ],
     )
 
 

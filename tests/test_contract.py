@@ -171,7 +171,10 @@ def test_verbose_prints_every_stage_in_order(task, streaming, capsys):
     X, y, _ = task.data()
     student = task.streaming_student() if streaming else None
     task.make(
-        student=student, sampler=MUNGE(n_samples=2.0), streaming=streaming, verbose=1,
+        student=student,
+        sampler=MUNGE(n_samples=2.0),
+        streaming=streaming,
+        verbose=1,
         random_state=0,
     ).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
@@ -230,9 +233,13 @@ def test_streaming_and_materialising_see_the_same_rows(task):
 @tasks
 @pytest.mark.parametrize(
     "sampler",
-    [MUNGE(n_samples=3.0), KDESampler(n_samples=2.0), UnionSampler(
-        [("pool", PoolSampler(pool="all")), ("uniform", UniformSampler(n_samples=50))]
-    )],
+    [
+        MUNGE(n_samples=3.0),
+        KDESampler(n_samples=2.0),
+        UnionSampler(
+            [("pool", PoolSampler(pool="all")), ("uniform", UniformSampler(n_samples=50))]
+        ),
+    ],
     ids=["munge", "kde", "union"],
 )
 def test_the_model_does_not_depend_on_n_jobs_or_batch_size(task, sampler):

@@ -23,8 +23,9 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def data():
-    X, y = make_classification(n_samples=300, n_features=6, n_classes=3, n_informative=4,
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=300, n_features=6, n_classes=3, n_informative=4, random_state=0
+    )
     return X, y
 
 

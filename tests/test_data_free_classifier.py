@@ -13,10 +13,12 @@ def above_diagonal(X):
 
 
 def make(sampler, **teacher_params):
-    teacher = FunctionTeacher(above_diagonal, task="classification", classes=["high", "low"],
-                              **teacher_params)
-    return MetamorphosisClassifier(teacher, DecisionTreeClassifier(random_state=0), sampler,
-                                   random_state=0)
+    teacher = FunctionTeacher(
+        above_diagonal, task="classification", classes=["high", "low"], **teacher_params
+    )
+    return MetamorphosisClassifier(
+        teacher, DecisionTreeClassifier(random_state=0), sampler, random_state=0
+    )
 
 
 def test_fit_without_data_learns_the_simulation():
@@ -36,8 +38,9 @@ def test_fit_without_data_needs_a_domain_sampler():
 def test_fit_without_data_needs_a_data_free_teacher():
     from sklearn.linear_model import LogisticRegression
 
-    clf = MetamorphosisClassifier(LogisticRegression(), DecisionTreeClassifier(),
-                                  SobolSampler(n_samples=64, bounds=[(0, 1)]))
+    clf = MetamorphosisClassifier(
+        LogisticRegression(), DecisionTreeClassifier(), SobolSampler(n_samples=64, bounds=[(0, 1)])
+    )
     with pytest.raises(ValueError, match="needs no data"):
         clf.fit()
     assert not hasattr(clf, "student_")
@@ -76,7 +79,10 @@ def test_a_data_free_metamorphosis_is_a_data_free_teacher():
     ).teacher.needs_no_data
     metamodel.set_params(transfer_sampler=LatinHypercubeSampler(n_samples=100, bounds=bounds))
     chain = MetamorphosisClassifier(
-        metamodel, PRIM(), SobolSampler(n_samples=1024, bounds=bounds), labels="soft",
+        metamodel,
+        PRIM(),
+        SobolSampler(n_samples=1024, bounds=bounds),
+        labels="soft",
         random_state=0,
     ).fit()
     assert sum(calls) == 100  # the simulation ran on the design only

@@ -188,9 +188,7 @@ def test_return_X_y_and_subsets(tmp_path, small_mnist):
 
 def test_raw_pixels(tmp_path, small_mnist):
     data = write_mnist(tmp_path)
-    X, y = load_mnist(
-        tmp_path, subset="train", return_X_y=True, normalize=False, dtype=np.uint8
-    )
+    X, y = load_mnist(tmp_path, subset="train", return_X_y=True, normalize=False, dtype=np.uint8)
     assert X.dtype == np.uint8
     assert X.flags.writeable  # not a read-only view on the file's bytes
     np.testing.assert_array_equal(X, data["train"][0].reshape(N_TRAIN, -1))
@@ -390,9 +388,7 @@ def test_openml_fallback(fake_openml, monkeypatch, env_value):
     np.testing.assert_array_equal(mnist.y_test, y[N_TRAIN:].astype(int))
     assert "OpenML" in mnist.source
 
-    X_test, y_test = load_mnist(
-        subset="test", return_X_y=True, normalize=False, dtype=np.uint8
-    )
+    X_test, y_test = load_mnist(subset="test", return_X_y=True, normalize=False, dtype=np.uint8)
     np.testing.assert_array_equal(X_test, X[N_TRAIN:])
 
 
@@ -411,9 +407,7 @@ def test_openml_network_failure(monkeypatch, small_mnist, error):
 
 
 def test_openml_unexpected_shape(monkeypatch, small_mnist):
-    monkeypatch.setattr(
-        datasets, "fetch_openml", lambda *a, **k: (np.zeros((3, 784)), np.zeros(3))
-    )
+    monkeypatch.setattr(datasets, "fetch_openml", lambda *a, **k: (np.zeros((3, 784)), np.zeros(3)))
     with pytest.raises(ValueError, match=re.escape("expected (10, 784)")):
         load_mnist()
 

@@ -228,20 +228,31 @@ def _build_state():
     if not (HTML / "index.html").is_file() or not stamp.is_file():
         return "the docs are not built (python -m sphinx -W -b html docs docs/_build/html)"
     built = stamp.stat().st_mtime
-    sources = [*DOCS.rglob("*.rst"), *EXAMPLES.glob("*.py"), DOCS / "conf.py",
-               *PACKAGE.rglob("*.py")]
-    sources = [p for p in sources if not p.is_relative_to(DOCS / "_build")
-               and not p.is_relative_to(DOCS / "auto_examples")
-               and not p.is_relative_to(DOCS / "generated")]
+    sources = [
+        *DOCS.rglob("*.rst"),
+        *EXAMPLES.glob("*.py"),
+        DOCS / "conf.py",
+        *PACKAGE.rglob("*.py"),
+    ]
+    sources = [
+        p
+        for p in sources
+        if not p.is_relative_to(DOCS / "_build")
+        and not p.is_relative_to(DOCS / "auto_examples")
+        and not p.is_relative_to(DOCS / "generated")
+    ]
     newer = [p for p in sources if p.stat().st_mtime > built]
     if newer:
-        return (f"the docs build is older than {len(newer)} source file(s), e.g. "
-                f"{newer[0].relative_to(ROOT)}: rebuild to check it")
+        return (
+            f"the docs build is older than {len(newer)} source file(s), e.g. "
+            f"{newer[0].relative_to(ROOT)}: rebuild to check it"
+        )
     return None
 
 
 def needs_build(test):
     """Run ``test`` on the built docs; skip it when there is no fresh build, unless CI."""
+
     def check_build():
         reason = _build_state()
         if reason is not None:
@@ -255,6 +266,7 @@ def needs_build(test):
         return test(*args, **kwargs)
 
     return wrapper
+
 
 EXAMPLE_SCRIPTS = sorted(EXAMPLES.glob("plot_*.py"))
 
@@ -327,7 +339,7 @@ def test_built_api_page_toc_gives_whole_member_names():
     # long name fits the sidebar ("predict_log_proba()"), and custom.css lets a
     # name that does not fit wrap instead of being cut.
     html = (HTML / "generated" / "skmetamorph.MetamorphosisClassifier.html").read_text()
-    toc = html[html.index('id="pst-page-toc-nav"'):]
+    toc = html[html.index('id="pst-page-toc-nav"') :]
     toc = toc[: toc.index("</nav>")]
     entries = re.findall(r'<span class="pre">([^<]*)</span>', toc)
     assert "predict_log_proba()" in entries, entries
@@ -336,8 +348,12 @@ def test_built_api_page_toc_gives_whole_member_names():
     assert ".page-toc .toc-entry span.pre" in css
 
 
-INSTALL_TEXTS = [ROOT / "README.md", *DOCS.glob("*.rst"), *(DOCS / "user_guide").glob("*.rst"),
-                 PACKAGE / "torch" / "__init__.py"]
+INSTALL_TEXTS = [
+    ROOT / "README.md",
+    *DOCS.glob("*.rst"),
+    *(DOCS / "user_guide").glob("*.rst"),
+    PACKAGE / "torch" / "__init__.py",
+]
 
 
 @pytest.mark.parametrize("path", INSTALL_TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -348,7 +364,7 @@ def test_install_instructions_work_from_a_checkout(path):
     text = path.read_text()
     for extra in sorted(set(re.findall(r"skmetamorph\[([\w,]+)\]", text))):
         assert f'pip install -e ".[{extra}]"' in text, (
-            f"{path.relative_to(ROOT)} says pip install \"skmetamorph[{extra}]\" without the "
+            f'{path.relative_to(ROOT)} says pip install "skmetamorph[{extra}]" without the '
             f'form that works from a checkout, pip install -e ".[{extra}]"'
         )
 

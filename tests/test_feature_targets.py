@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-pytest.importorskip("torch", reason="the torch tests need the torch extra: pip install -e '.[torch]'")
-pytest.importorskip("skorch", reason="the torch tests need the torch extra: pip install -e '.[torch]'")
+pytest.importorskip(
+    "torch", reason="the torch tests need the torch extra: pip install -e '.[torch]'"
+)
+pytest.importorskip(
+    "skorch", reason="the torch tests need the torch extra: pip install -e '.[torch]'"
+)
 
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402

@@ -178,7 +178,8 @@ def test_dataframe_rows_reach_teacher_and_student_with_their_names():
     pd = pytest.importorskip("pandas")
     X, y = load_iris(return_X_y=True, as_frame=True)
     model = MetamorphosisClassifier(
-        RandomForestClassifier(n_estimators=10), DecisionTreeClassifier(max_depth=3),
+        RandomForestClassifier(n_estimators=10),
+        DecisionTreeClassifier(max_depth=3),
         random_state=0,
     ).fit(X, y)
     with warnings.catch_warnings():
@@ -198,9 +199,7 @@ def test_report_values_match_the_functions(iris_model):
     data = report.data
     assert data.n_samples == X_test.shape[0]
     assert data.fidelity.value == pytest.approx(model.fidelity(X_test))
-    assert data.total_variation.value == pytest.approx(
-        probability_divergence(model, X=X_test)
-    )
+    assert data.total_variation.value == pytest.approx(probability_divergence(model, X=X_test))
     assert data.kl.value == pytest.approx(probability_divergence(model, X=X_test, metric="kl"))
     for name in ("fidelity", "total_variation", "kl"):
         measure = data[name]
@@ -267,7 +266,10 @@ def test_domain_part_compares_on_the_samplers_rows(iris_model):
     # An unseeded sampler is seeded from random_state: same report twice.
     twice = [
         fidelity_report(
-            model, X=X_test, sampler=UniformSampler(n_samples=100), n_bootstrap=10,
+            model,
+            X=X_test,
+            sampler=UniformSampler(n_samples=100),
+            n_bootstrap=10,
             random_state=5,
         ).domain.fidelity.value
         for _ in range(2)
@@ -307,8 +309,11 @@ def test_scorers_in_a_search_with_a_pipeline():
         "kl": make_fidelity_scorer("kl"),
     }
     search = GridSearchCV(
-        pipe, {"metamorphosisclassifier__student__max_depth": [1, 3]}, scoring=scoring,
-        refit="tv", cv=3,
+        pipe,
+        {"metamorphosisclassifier__student__max_depth": [1, 3]},
+        scoring=scoring,
+        refit="tv",
+        cv=3,
     ).fit(X, y)
     results = search.cv_results_
     np.testing.assert_allclose(results["mean_test_fidelity"], results["mean_test_old"])

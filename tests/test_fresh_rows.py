@@ -194,9 +194,7 @@ def test_seeded_sampler_changes_every_pass_and_is_left_untouched(data):
     X, y = data
     sampler = GaussianNoiseSampler(n_samples=2.0, scale=0.3, random_state=7)
     before = sampler.get_params()
-    fits = [
-        make_clf(transfer_sampler=sampler, random_state=seed).fit(X, y) for seed in (None, 3)
-    ]
+    fits = [make_clf(transfer_sampler=sampler, random_state=seed).fit(X, y) for seed in (None, 3)]
     assert sampler.get_params() == before
     assert not hasattr(sampler, "n_features_in_")  # the user's object was not fitted
     for model in fits:

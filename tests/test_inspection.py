@@ -58,9 +58,7 @@ def test_numbers_are_those_of_the_students_fitted_by_hand(data):
     X, y, X_test, y_test = data
     FITS.clear()
     model = _model(CountingForest(n_estimators=15))
-    display = FidelitySizeDisplay.from_estimator(
-        model, X, y, X_test, y_test, param_range=[2, 4, 8]
-    )
+    display = FidelitySizeDisplay.from_estimator(model, X, y, X_test, y_test, param_range=[2, 4, 8])
     assert FITS == [250]  # one teacher fit for the whole path
     assert not hasattr(model, "teacher_")  # the given estimator is left as it was
     assert display.param_name == "max_leaf_nodes"
@@ -71,17 +69,17 @@ def test_numbers_are_those_of_the_students_fitted_by_hand(data):
     # A fitted estimator lends its teacher: no further teacher fit, same numbers.
     fitted = clone(model).fit(X, y)
     FITS.clear()
-    again = FidelitySizeDisplay.from_estimator(
-        fitted, X, y, X_test, y_test, param_range=[2, 4, 8]
-    )
+    again = FidelitySizeDisplay.from_estimator(fitted, X, y, X_test, y_test, param_range=[2, 4, 8])
     assert FITS == []
     teacher = fitted.teacher_
     frozen = clone(model).set_params(teacher=FrozenEstimator(teacher))
     FidelitySizeDisplay.from_estimator(frozen, X, y, X_test, y_test, param_range=[2])
     assert FITS == []  # a frozen teacher is used as it is
-    student = clone(model).set_params(
-        teacher=FrozenEstimator(teacher), student__max_leaf_nodes=4
-    ).fit(X, y)
+    student = (
+        clone(model)
+        .set_params(teacher=FrozenEstimator(teacher), student__max_leaf_nodes=4)
+        .fit(X, y)
+    )
     assert again.metamorphosis_scores[1] == pytest.approx(student.score(X_test, y_test))
     assert again.metamorphosis_fidelity[1] == pytest.approx(student.fidelity(X_test))
     direct = DecisionTreeClassifier(max_leaf_nodes=4, random_state=0).fit(X, y)
@@ -102,7 +100,10 @@ def test_artists(data):
     )
     assert display.ax_ is ax and display.figure_ is fig
     assert set(display.lines_) == {
-        "metamorphosis_score", "metamorphosis_fidelity", "direct_score", "direct_fidelity",
+        "metamorphosis_score",
+        "metamorphosis_fidelity",
+        "direct_score",
+        "direct_fidelity",
     }
     line = display.lines_["metamorphosis_fidelity"]
     # Drawn in order of size, whatever the order of the path.
@@ -115,8 +116,11 @@ def test_artists(data):
     assert ax.get_xlabel() == "Number of leaves"
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == [
-        "Accuracy, metamorphosis", "Fidelity, metamorphosis",
-        "Accuracy, trained directly", "Fidelity, trained directly", "Accuracy, teacher",
+        "Accuracy, metamorphosis",
+        "Fidelity, metamorphosis",
+        "Accuracy, trained directly",
+        "Fidelity, trained directly",
+        "Accuracy, teacher",
     ]
 
     # Replotting from the stored numbers, without the direct students and the teacher.
@@ -149,8 +153,15 @@ def test_ccp_alpha_path_and_a_custom_size(data):
     sizes = display.metamorphosis_sizes
     assert sizes[0] > sizes[1] > sizes[2] >= 1  # pruning more leaves fewer leaves
     depth = FidelitySizeDisplay.from_estimator(
-        _model(), X, y, X_test, y_test, param_name="max_depth", param_range=[1, 3],
-        size=lambda student: student.get_depth(), size_name="Depth",
+        _model(),
+        X,
+        y,
+        X_test,
+        y_test,
+        param_name="max_depth",
+        param_range=[1, 3],
+        size=lambda student: student.get_depth(),
+        size_name="Depth",
     )
     assert depth.metamorphosis_sizes.tolist() == [1, 3]
     assert depth.ax_.get_xlabel() == "Depth"
@@ -160,8 +171,13 @@ def test_pipeline_student(data):
     X, y, X_test, y_test = data
     student = make_pipeline(StandardScaler(), DecisionTreeClassifier(random_state=0))
     display = FidelitySizeDisplay.from_estimator(
-        _model(student=student), X, y, X_test, y_test,
-        param_name="decisiontreeclassifier__max_leaf_nodes", param_range=[3, 6],
+        _model(student=student),
+        X,
+        y,
+        X_test,
+        y_test,
+        param_name="decisiontreeclassifier__max_leaf_nodes",
+        param_range=[3, 6],
     )
     assert display.metamorphosis_sizes.tolist() == [3, 6]
 
@@ -169,7 +185,9 @@ def test_pipeline_student(data):
 def test_regressor():
     X, y = make_regression(n_samples=200, n_features=4, noise=1.0, random_state=0)
     model = MetamorphosisRegressor(
-        LinearRegression(), DecisionTreeRegressor(random_state=0), MUNGE(n_samples=2.0),
+        LinearRegression(),
+        DecisionTreeRegressor(random_state=0),
+        MUNGE(n_samples=2.0),
         random_state=0,
     )
     display = FidelitySizeDisplay.from_estimator(
@@ -186,19 +204,20 @@ def test_errors(data):
     with pytest.raises(TypeError, match="MetamorphosisClassifier"):
         FidelitySizeDisplay.from_estimator(DecisionTreeClassifier(), X, y, X_test, y_test)
     with pytest.raises(ValueError, match="'max_leaves' is not a parameter"):
-        FidelitySizeDisplay.from_estimator(
-            _model(), X, y, X_test, y_test, param_name="max_leaves"
-        )
+        FidelitySizeDisplay.from_estimator(_model(), X, y, X_test, y_test, param_name="max_leaves")
     with pytest.raises(ValueError, match="param_range is required"):
-        FidelitySizeDisplay.from_estimator(
-            _model(), X, y, X_test, y_test, param_name="ccp_alpha"
-        )
+        FidelitySizeDisplay.from_estimator(_model(), X, y, X_test, y_test, param_name="ccp_alpha")
     with pytest.raises(ValueError, match="empty"):
         FidelitySizeDisplay.from_estimator(_model(), X, y, X_test, y_test, param_range=[])
     with pytest.raises(TypeError, match="get_n_leaves"):
         FidelitySizeDisplay.from_estimator(
-            _model(student=LogisticRegression()), X, y, X_test, y_test,
-            param_name="C", param_range=[1.0],
+            _model(student=LogisticRegression()),
+            X,
+            y,
+            X_test,
+            y_test,
+            param_name="C",
+            param_range=[1.0],
         )
     with pytest.raises(TypeError, match="callable"):
         FidelitySizeDisplay.from_estimator(

@@ -44,9 +44,7 @@ def test_memory_at_a_file_names_memory(tmp_path, data):
     path = tmp_path / "a_file"
     path.write_text("")
     for memory in (str(path), str(path / "below")):
-        clf = MetamorphosisClassifier(
-            LogisticRegression(), DecisionTreeClassifier(), memory=memory
-        )
+        clf = MetamorphosisClassifier(LogisticRegression(), DecisionTreeClassifier(), memory=memory)
         with pytest.raises(ValueError, match="memory=.*folder"):
             clf.fit(X, y)
         assert not hasattr(clf, "student_")
@@ -103,8 +101,11 @@ def test_a_redefined_function_misses_the_cache(tmp_path, data, first, second):
     def fit(func):
         teacher = FunctionTeacher(func, task="classification", classes=[0, 1])
         return MetamorphosisClassifier(
-            teacher, DecisionTreeClassifier(random_state=0), include_labeled=False,
-            memory=str(tmp_path), random_state=0,
+            teacher,
+            DecisionTreeClassifier(random_state=0),
+            include_labeled=False,
+            memory=str(tmp_path),
+            random_state=0,
         ).fit(X, y)
 
     assert fit(_define(first)).fidelity(X) > 0.9
@@ -122,7 +123,9 @@ def test_the_same_function_still_hits_the_cache(tmp_path, data):
         func = _define(source)  # redefined with the same code: the same key
         teacher = FunctionTeacher(func, task="classification", classes=[0, 1])
         MetamorphosisClassifier(
-            teacher, DecisionTreeClassifier(random_state=0), memory=str(tmp_path),
+            teacher,
+            DecisionTreeClassifier(random_state=0),
+            memory=str(tmp_path),
             random_state=0,
         ).fit(X, y)
     # One teacher fit and one labeled transfer set were stored, then loaded.
@@ -163,7 +166,9 @@ def test_the_adaptive_budget_holds_inside_a_union(data):
             (
                 "adaptive",
                 AdaptiveSampler(
-                    PoolSampler(), budget=40, round_size=10,
+                    PoolSampler(),
+                    budget=40,
+                    round_size=10,
                     student=RandomForestClassifier(n_estimators=5, random_state=0),
                 ),
             ),
@@ -176,16 +181,16 @@ def test_the_adaptive_budget_holds_inside_a_union(data):
     ).fit(X, y[:40])
     assert clf.n_transfer_samples_ == 80
     assert ROWS["n"] == 80  # 40 pool rows + the 40 of the budget, each labeled once
-    np.testing.assert_array_equal(
-        clf.predict(X), clf.student_.predict(X)
-    )
+    np.testing.assert_array_equal(clf.predict(X), clf.student_.predict(X))
 
 
 def test_a_union_hands_over_its_parts_answers(data):
     X, y = data
     teacher = LogisticRegression().fit(X, y)
     adaptive = AdaptiveSampler(
-        PoolSampler(), budget=20, round_size=10,
+        PoolSampler(),
+        budget=20,
+        round_size=10,
         student=RandomForestClassifier(n_estimators=5, random_state=0),
     )
     union = UnionSampler([("pool", PoolSampler()), ("adaptive", adaptive)], random_state=0)

@@ -132,9 +132,7 @@ def test_per_class_fidelity_rejects_other_classes_like_the_divergence(teacher, s
 
 
 def test_per_class_fidelity_still_takes_a_student_of_fewer_classes(teacher):
-    student = DecisionTreeClassifier(max_depth=1, random_state=0).fit(
-        X_IRIS, np.minimum(Y_IRIS, 1)
-    )
+    student = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X_IRIS, np.minimum(Y_IRIS, 1))
     result = per_class_fidelity(teacher, student, X_IRIS)
     assert result.classes.tolist() == [0, 1, 2]
     assert result.fidelity[2] == 0.0

@@ -74,8 +74,12 @@ def test_random_affine_names_image_shape_on_a_batch_of_the_wrong_width(torch, gl
 
 def test_random_affine_keeps_working_on_float_batches(torch, glue):
     move = glue.RandomAffine((4, 4)).train()
-    for X in (torch.rand(3, 16), torch.rand(3, 1, 4, 4, dtype=torch.float64),
-              torch.rand(3, 16, dtype=torch.float16), torch.zeros(0, 16)):
+    for X in (
+        torch.rand(3, 16),
+        torch.rand(3, 1, 4, 4, dtype=torch.float64),
+        torch.rand(3, 16, dtype=torch.float16),
+        torch.zeros(0, 16),
+    ):
         out = move(X)
         assert out.shape == X.shape and out.dtype == X.dtype
 
@@ -101,8 +105,9 @@ def test_huge_shifts_move_every_image_out_of_the_frame(dtype, max_shift):
     X = _images(dtype=dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow on the way
-        rows = ImageRotationSampler(max_shift=max_shift, max_scale=0.5, cval=-1.0,
-                                    n_samples=4.0, random_state=0).fit_generate(X)
+        rows = ImageRotationSampler(
+            max_shift=max_shift, max_scale=0.5, cval=-1.0, n_samples=4.0, random_state=0
+        ).fit_generate(X)
     assert rows.dtype == dtype and rows.shape == (40, 64)
     np.testing.assert_array_equal(rows, -1.0)
 
@@ -111,8 +116,9 @@ def test_huge_shifts_with_nearest_mode_give_a_corner_value():
     # Without rotation each axis is out of the frame on one side: the nearest
     # pixel of every output pixel is the same corner of the source image.
     X = _images(dtype=np.float32)
-    rows = ImageRotationSampler(max_shift=1e300, max_angle=0, mode="nearest", n_samples=3.0,
-                                random_state=0).fit_generate(X)
+    rows = ImageRotationSampler(
+        max_shift=1e300, max_angle=0, mode="nearest", n_samples=3.0, random_state=0
+    ).fit_generate(X)
     corners = X.reshape(-1, 8, 8)[:, [0, 0, -1, -1], [0, -1, 0, -1]].ravel()
     assert np.all(rows == rows[:, :1])
     assert np.isin(rows[:, 0], corners).all()

@@ -33,10 +33,12 @@ def test_hard_and_soft_labelers_use_given_outputs(data):
     teacher = NoCalls(fitted)
     classes = np.array([0, 1])
     outputs = {"predict": fitted.predict(X), "predict_proba": fitted.predict_proba(X)}
-    np.testing.assert_array_equal(HardLabeler(teacher, classes)(X, outputs=outputs),
-                                  fitted.predict(X))
-    np.testing.assert_allclose(SoftLabeler(teacher, classes, 2.0)(X, outputs=outputs),
-                               SoftLabeler(fitted, classes, 2.0)(X))
+    np.testing.assert_array_equal(
+        HardLabeler(teacher, classes)(X, outputs=outputs), fitted.predict(X)
+    )
+    np.testing.assert_allclose(
+        SoftLabeler(teacher, classes, 2.0)(X, outputs=outputs), SoftLabeler(fitted, classes, 2.0)(X)
+    )
 
 
 def test_regression_labeler_uses_given_outputs(data):

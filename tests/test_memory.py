@@ -145,7 +145,9 @@ def test_frozen_teacher_is_not_cached(tmp_path, data):
     teacher = CountingTeacher(max_iter=300).fit(X, y)
     CALLS["fit"] = 0
     clf = MetamorphosisClassifier(
-        FrozenEstimator(teacher), DecisionTreeClassifier(max_depth=3), memory=str(tmp_path),
+        FrozenEstimator(teacher),
+        DecisionTreeClassifier(max_depth=3),
+        memory=str(tmp_path),
         random_state=0,
     ).fit(X, y)
     assert clf.teacher_.estimator is teacher
@@ -157,8 +159,9 @@ def test_streaming_caches_the_teacher(tmp_path, data):
     from sklearn.linear_model import SGDClassifier
 
     X, y = data
-    params = dict(student=SGDClassifier(random_state=0), streaming=True, memory=str(tmp_path),
-                  random_state=0)
+    params = dict(
+        student=SGDClassifier(random_state=0), streaming=True, memory=str(tmp_path), random_state=0
+    )
     first = MetamorphosisClassifier(CountingTeacher(max_iter=300), **params).fit(X, y)
     second = MetamorphosisClassifier(CountingTeacher(max_iter=300), **params).fit(X, y)
     assert CALLS["fit"] == 1
@@ -169,8 +172,10 @@ def test_regressor_memory(tmp_path):
     X, y = make_regression(n_samples=80, n_features=3, random_state=0)
     for depth in (2, 4):
         MetamorphosisRegressor(
-            CountingRegressionTeacher(), DecisionTreeRegressor(max_depth=depth),
-            memory=str(tmp_path), random_state=0,
+            CountingRegressionTeacher(),
+            DecisionTreeRegressor(max_depth=depth),
+            memory=str(tmp_path),
+            random_state=0,
         ).fit(X, y)
     assert CALLS["fit"] == 1
 

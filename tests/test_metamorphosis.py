@@ -168,9 +168,9 @@ def test_frozen_teacher_brings_classes_the_labeled_rows_lack(blobs):
     X_few = X[y != 2][:30]
     y_few = np.full(len(X_few), -1)
     y_few[:10] = y[y != 2][:10]
-    clf = make_clf(
-        teacher=FrozenEstimator(teacher), transfer_sampler=PoolSampler(pool="all")
-    ).fit(np.vstack([X_few, X[y == 2]]), np.concatenate([y_few, np.full((y == 2).sum(), -1)]))
+    clf = make_clf(teacher=FrozenEstimator(teacher), transfer_sampler=PoolSampler(pool="all")).fit(
+        np.vstack([X_few, X[y == 2]]), np.concatenate([y_few, np.full((y == 2).sum(), -1)])
+    )
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
     assert 2 in clf.predict(X[y == 2])
 
@@ -330,7 +330,9 @@ def test_non_finite_input_is_rejected(blobs, bad):
 def test_wrong_number_of_features_at_predict(blobs):
     X, y = blobs
     clf = make_clf().fit(X, y)
-    with pytest.raises(ValueError, match="X has 4 features, but MetamorphosisClassifier is expecting 5"):
+    with pytest.raises(
+        ValueError, match="X has 4 features, but MetamorphosisClassifier is expecting 5"
+    ):
         clf.predict(X[:, :4])
     with pytest.raises(ValueError, match="expecting 5"):
         clf.fidelity(X[:, :4])
@@ -350,7 +352,9 @@ def test_one_class_only(blobs):
 
 def test_soft_labels_need_teacher_proba(blobs):
     X, y = blobs
-    with pytest.raises(ValueError, match="labels='soft' needs a teacher with predict_proba; LinearSVC"):
+    with pytest.raises(
+        ValueError, match="labels='soft' needs a teacher with predict_proba; LinearSVC"
+    ):
         make_clf(teacher=LinearSVC(), labels="soft").fit(X, y)
 
 
@@ -365,7 +369,10 @@ def test_soft_labels_need_student_sample_weight(blobs):
 @pytest.mark.parametrize("temperature", [0, -1.0])
 def test_temperature_must_be_positive(blobs, temperature):
     X, y = blobs
-    with pytest.raises(ValueError, match=r"'temperature' parameter .* must be a float in the range \(0(\.0)?, inf\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"'temperature' parameter .* must be a float in the range \(0(\.0)?, inf\)",
+    ):
         make_clf(labels="soft", temperature=temperature).fit(X, y)
 
 
@@ -381,7 +388,9 @@ def test_empty_transfer_set_without_labeled_rows(blobs):
 
 def test_confidence_sampler_needs_probabilistic_teacher(blobs):
     X, y = blobs
-    with pytest.raises(ValueError, match="ConfidenceSampler needs a fitted teacher with predict_proba"):
+    with pytest.raises(
+        ValueError, match="ConfidenceSampler needs a fitted teacher with predict_proba"
+    ):
         make_clf(teacher=LinearSVC(), transfer_sampler=ConfidenceSampler()).fit(X, y)
 
 

@@ -127,9 +127,7 @@ def test_only_categorical_features_differing_from_the_neighbour_count():
     # Each row's neighbour shares its category: taking the categorical feature
     # alone copies the row, so it must not count as a change.
     X = np.array([[0.0, 0.0], [0.0, 0.1], [1.0, 5.0], [1.0, 5.2]])
-    munge = MUNGE(
-        n_samples=2000, p=0.5, categorical_features=[0], copies="redraw", random_state=0
-    )
+    munge = MUNGE(n_samples=2000, p=0.5, categorical_features=[0], copies="redraw", random_state=0)
     rows = munge.fit_generate(X)
     assert not _is_training_row(rows, X).any()
     # Only the continuous feature differs: half the draws keep it.

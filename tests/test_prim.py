@@ -60,9 +60,7 @@ def test_boxes_and_trajectory_match_ema_workbench(case):
     assert prim.n_boxes_ >= 1
     for ours, theirs in zip(prim.trajectories_, ema, strict=False):
         # Our unrestricted limits are infinite; the workbench's are the data range.
-        limits = np.where(
-            np.isinf(ours["boxes"]), prim.box_init_[None, :, :], ours["boxes"]
-        )
+        limits = np.where(np.isinf(ours["boxes"]), prim.box_init_[None, :, :], ours["boxes"])
         np.testing.assert_array_equal(limits, np.array(theirs["limits"]))
         assert ours["n_samples"].tolist() == theirs["n_samples"]
         assert ours["res_dim"].tolist() == theirs["res_dim"]

@@ -228,7 +228,8 @@ def test_rules_of_a_regression_tree_student_read_as_classes(labels):
     model = MetamorphosisClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0),
         DecisionTreeRegressor(max_leaf_nodes=5, random_state=0),
-        labels=labels, random_state=0,
+        labels=labels,
+        random_state=0,
     ).fit(X, names)
     rules = extract_rules(model, X, names)
     assert rules.task == "classification" and len(rules) == 5

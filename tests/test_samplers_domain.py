@@ -91,9 +91,7 @@ def test_quasi_random_beats_random_discrepancy():
 def test_sobol_any_size_without_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        X_new = SobolSampler(n_samples=100, bounds=[(0, 1)] * 2, random_state=0).fit_generate(
-            None
-        )
+        X_new = SobolSampler(n_samples=100, bounds=[(0, 1)] * 2, random_state=0).fit_generate(None)
     # The first 100 points of the 128-point design.
     full = SobolSampler(n_samples=128, bounds=[(0, 1)] * 2, random_state=0).fit_generate(None)
     np.testing.assert_array_equal(X_new, full[:100])

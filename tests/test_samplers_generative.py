@@ -104,9 +104,7 @@ def test_random_state_instance_is_reproducible(sampler, X_normal):
     # A RandomState is consumed as in scikit-learn: equal states, equal rows.
     first = clone(sampler).set_params(random_state=np.random.RandomState(3))
     again = clone(sampler).set_params(random_state=np.random.RandomState(3))
-    np.testing.assert_array_equal(
-        first.fit_generate(X_normal), again.fit_generate(X_normal)
-    )
+    np.testing.assert_array_equal(first.fit_generate(X_normal), again.fit_generate(X_normal))
 
 
 @pytest.mark.parametrize(
@@ -114,17 +112,13 @@ def test_random_state_instance_is_reproducible(sampler, X_normal):
     [MUNGE(), GaussianNoiseSampler(), UniformSampler(), KDESampler(), GMMSampler()],
     ids=_id,
 )
-@pytest.mark.parametrize(
-    "n_samples, expected", [(7, 7), (1, 1), (0.5, 150), (2.5, 750)]
-)
+@pytest.mark.parametrize("n_samples, expected", [(7, 7), (1, 1), (0.5, 150), (2.5, 750)])
 def test_n_samples_count_or_multiple(sampler, n_samples, expected, X_normal):
     sampler = clone(sampler).set_params(n_samples=n_samples, random_state=0)
     assert sampler.fit_generate(X_normal).shape == (expected, X_normal.shape[1])
 
 
-@pytest.mark.parametrize(
-    "sampler", [MUNGE(), GaussianNoiseSampler(), KDESampler()], ids=_id
-)
+@pytest.mark.parametrize("sampler", [MUNGE(), GaussianNoiseSampler(), KDESampler()], ids=_id)
 @pytest.mark.parametrize("n_samples", [0, -1, 0.0, -0.5, "many"])
 def test_bad_n_samples(sampler, n_samples, X_normal):
     with pytest.raises(InvalidParameterError, match="n_samples"):
@@ -231,9 +225,7 @@ def test_munge_categorical_values_are_seen_values(categorical_features, dtype):
 def test_munge_categorical_features_by_name():
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(0)
-    df = pd.DataFrame(
-        {"x": rng.normal(size=100), "colour": rng.integers(0, 4, size=100)}
-    )
+    df = pd.DataFrame({"x": rng.normal(size=100), "colour": rng.integers(0, 4, size=100)})
     munge = MUNGE(n_samples=2.0, categorical_features=["colour"], random_state=0)
     X_new = munge.fit_generate(df)
     assert set(np.unique(X_new[:, 1])) <= {0.0, 1.0, 2.0, 3.0}
@@ -334,9 +326,7 @@ def test_gaussian_noise_scale_follows_feature_std():
 
 
 def test_gaussian_noise_scale_zero_gives_copies(X_normal):
-    X_new = GaussianNoiseSampler(n_samples=1.0, scale=0.0, random_state=0).fit_generate(
-        X_normal
-    )
+    X_new = GaussianNoiseSampler(n_samples=1.0, scale=0.0, random_state=0).fit_generate(X_normal)
     np.testing.assert_array_equal(np.unique(X_new, axis=0), np.unique(X_normal, axis=0))
 
 
@@ -430,9 +420,7 @@ def test_gmm_components_capped_at_distinct_rows():
 
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
 def test_gmm_covariance_types(covariance_type, X_normal):
-    sampler = GMMSampler(
-        n_components=2, covariance_type=covariance_type, random_state=0
-    )
+    sampler = GMMSampler(n_components=2, covariance_type=covariance_type, random_state=0)
     assert sampler.fit_generate(X_normal).shape == X_normal.shape
     assert sampler.gmm_.covariance_type == covariance_type
 
@@ -478,9 +466,7 @@ def test_union_concatenates_in_order(X_normal):
     names = [name for name, _ in union.samplers_]
     assert names == ["munge", "uniform", "noise"]
     # Each block is what its (seeded) sampler makes on its own.
-    for (name, fitted), (start, stop) in zip(
-        union.samplers_, [(0, 600), (600, 610), (610, 760)]
-    ):
+    for (name, fitted), (start, stop) in zip(union.samplers_, [(0, 600), (600, 610), (610, 760)]):
         alone = clone(fitted).fit_generate(X_normal)
         np.testing.assert_array_equal(X_new[start:stop], alone, err_msg=name)
 
@@ -629,9 +615,7 @@ def small_arrays(draw, min_rows=2):
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     shape = draw(st.tuples(st.integers(min_rows, 20), st.integers(1, 4)))
     width = np.dtype(dtype).itemsize * 8
-    elements = st.floats(
-        -1e3, 1e3, allow_nan=False, allow_subnormal=False, width=width
-    )
+    elements = st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False, width=width)
     return draw(hnp.arrays(dtype, shape, elements=elements))
 
 
@@ -681,9 +665,9 @@ def test_property_shape_finite_dtype(X, sampler, n_samples, seed):
 )
 def test_property_munge_categorical_values_are_seen(X, codes, p, seed, data):
     X = X.copy()
-    X[:, 0] = data.draw(
-        hnp.arrays(np.int64, len(X), elements=st.sampled_from(codes))
-    ).astype(X.dtype)
+    X[:, 0] = data.draw(hnp.arrays(np.int64, len(X), elements=st.sampled_from(codes))).astype(
+        X.dtype
+    )
     munge = MUNGE(n_samples=3.0, p=p, categorical_features=[0], random_state=seed)
     X_new = munge.fit_generate(X)
     assert set(np.unique(X_new[:, 0])) <= set(np.unique(X[:, 0]))
@@ -725,9 +709,7 @@ def test_generate_batches_chunks_do_not_depend_on_batch_size(sampler, dtype, X_n
     np.testing.assert_array_equal(
         rows, np.concatenate(list(clone(sampler).generate_batches(X, batch_size=7)))
     )
-    np.testing.assert_array_equal(
-        rows, next(clone(sampler).generate_batches(X, batch_size=10_000))
-    )
+    np.testing.assert_array_equal(rows, next(clone(sampler).generate_batches(X, batch_size=10_000)))
     other = clone(sampler).set_params(random_state=1).generate_batches(X, batch_size=1000)
     assert not np.array_equal(rows, next(other))
 

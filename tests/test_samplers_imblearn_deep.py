@@ -155,9 +155,7 @@ def test_smote_with_labels_y_uses_only_labeled_rows(data):
     rows = sampler.fit_generate(X, y, teacher=teacher)
     labeled = y != -1
     np.testing.assert_array_equal(sampler.class_counts_, np.bincount(y[labeled]))
-    fits = np.column_stack(
-        [_on_segment(rows, X[labeled & (y == c)]) for c in sampler.classes_]
-    )
+    fits = np.column_stack([_on_segment(rows, X[labeled & (y == c)]) for c in sampler.classes_])
     assert fits.any(axis=1).all()
     # Without a teacher, "auto" means y.
     auto = SMOTESampler(n_samples=90, random_state=0).fit_generate(X, y)
@@ -459,9 +457,7 @@ def test_neural_generators_reject_bad_generator_params(data):
 
 
 def _fidelity(X, y, sampler):
-    X_train, X_test, y_train, _ = train_test_split(
-        X, y, train_size=0.5, random_state=0, stratify=y
-    )
+    X_train, X_test, y_train, _ = train_test_split(X, y, train_size=0.5, random_state=0, stratify=y)
     model = MetamorphosisClassifier(
         RandomForestClassifier(n_estimators=50, random_state=0),
         DecisionTreeClassifier(max_leaf_nodes=8, random_state=0),

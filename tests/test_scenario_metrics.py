@@ -113,10 +113,25 @@ def test_scenario_benchmark_smoke(tmp_path):
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scenario.py"
-    args = ["--quick", "--functions", "ishigami", "--sizes", "60", "120", "--n-transfer",
-            "512", "--n-test", "1000", "--n-trees", "10", "--results-dir", str(tmp_path)]
-    done = subprocess.run([sys.executable, str(script), *args], capture_output=True,
-                          text=True, timeout=120)
+    args = [
+        "--quick",
+        "--functions",
+        "ishigami",
+        "--sizes",
+        "60",
+        "120",
+        "--n-transfer",
+        "512",
+        "--n-test",
+        "1000",
+        "--n-trees",
+        "10",
+        "--results-dir",
+        str(tmp_path),
+    ]
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "[bench_scenario] 4/4 fits" in done.stderr
     result = json.loads((tmp_path / "scenario_quick.json").read_text())

@@ -45,8 +45,8 @@ PAGES = sorted(
 
 # What to install for an optional module a block imports.
 EXTRAS = {
-    "torch": 'the torch extra: pip install torch==2.13.0 (where that local CPU build exists), '
-             'then pip install -e ".[torch]"',
+    "torch": "the torch extra: pip install torch==2.13.0 (where that local CPU build exists), "
+    'then pip install -e ".[torch]"',
     "skorch": 'the torch extra: pip install -e ".[torch]"',
     "dask": 'the dask extra: pip install -e ".[dask]"',
     "distributed": 'the dask extra: pip install -e ".[dask]"',
@@ -87,7 +87,7 @@ def markdown_blocks(path, text=None):
         start, i = i + 1, i + 1
         while i < len(lines) and lines[i].strip() != "```":
             i += 1
-        body = [line[len(indent):] for line in lines[start:i]]
+        body = [line[len(indent) :] for line in lines[start:i]]
         blocks.append(Block(path, start + 1, language.lower(), "\n".join(body) + "\n"))
         i += 1
     return blocks
@@ -175,8 +175,12 @@ def test_rst_parser():
 
 def test_blocks_are_found():
     ids = {block.id.split(":")[0] for block in BLOCKS}
-    assert {"README.md", "docs/index.rst", "docs/user_guide/gpu.rst",
-            "docs/user_guide/scaling.rst"} <= ids
+    assert {
+        "README.md",
+        "docs/index.rst",
+        "docs/user_guide/gpu.rst",
+        "docs/user_guide/scaling.rst",
+    } <= ids
     assert sum(block.path == README for block in BLOCKS) >= 7
 
 
@@ -245,9 +249,7 @@ def _is_script(source):
 def _check_claims(block, printed):
     for claim in _claims(block.source):
         for part in filter(None, (piece.strip() for piece in claim.split("..."))):
-            assert part in printed, (
-                f"{block.id} says it prints {claim!r}, but printed:\n{printed}"
-            )
+            assert part in printed, f"{block.id} says it prints {claim!r}, but printed:\n{printed}"
 
 
 def _run_as_script(block, tmp_path):
@@ -255,14 +257,24 @@ def _run_as_script(block, tmp_path):
     # process; this checkout's package first on the path.
     script = tmp_path / "snippet.py"
     script.write_text(block.source)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     try:
-        result = subprocess.run([sys.executable, "-W", f"error::{_WARNING}", str(script)], capture_output=True, text=True,
-                                cwd=tmp_path, env=env, timeout=240)
+        result = subprocess.run(
+            [sys.executable, "-W", f"error::{_WARNING}", str(script)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=240,
+        )
     except subprocess.TimeoutExpired as error:
-        pytest.fail(f"{block.id}, run as `python file.py`, did not finish in 240 s:\n"
-                    f"{error.stdout}\n{error.stderr}")
+        pytest.fail(
+            f"{block.id}, run as `python file.py`, did not finish in 240 s:\n"
+            f"{error.stdout}\n{error.stderr}"
+        )
     assert result.returncode == 0, (
         f"{block.id}, run as `python file.py`, failed:\n{result.stdout}\n{result.stderr}"
     )

@@ -67,9 +67,7 @@ class NoWeightPartialFit(SGDClassifier):
 # ------------------------------------------------------------- streamed students
 def test_streamed_student_learns_the_teacher_as_well_as_a_materialised_one(data):
     X, y, X_test, _ = data
-    materialised = make_clf(student=SGDClassifier(loss="log_loss", max_iter=5, tol=None)).fit(
-        X, y
-    )
+    materialised = make_clf(student=SGDClassifier(loss="log_loss", max_iter=5, tol=None)).fit(X, y)
     streamed = make_clf(streaming=True, n_passes=5).fit(X, y)
     assert streamed.n_transfer_samples_ == materialised.n_transfer_samples_ == 20 * len(X)
     # A linear student copies this forest only so far (0.76 for both here).

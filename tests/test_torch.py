@@ -173,9 +173,7 @@ def test_plain_skorch_teacher_fitted_inside_fit_with_tree_student(digits):
     assert model.fidelity(X_test) > 0.7
     assert model.score(X_test, y_test) > 0.7
     restored = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(
-        restored.teacher_.predict(X_test), model.teacher_.predict(X_test)
-    )
+    np.testing.assert_array_equal(restored.teacher_.predict(X_test), model.teacher_.predict(X_test))
 
 
 def test_frozen_torch_teacher_keeps_float32_and_labels_without_copies(digits, cnn_teacher):
@@ -565,9 +563,7 @@ def test_plain_skorch_nets_get_their_tags_from_the_provider(digits):
         "train_split": None,
         "verbose": 0,
     }
-    logits_net = skorch.NeuralNetClassifier(
-        MLP, criterion=torch.nn.CrossEntropyLoss, **common
-    )
+    logits_net = skorch.NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, **common)
     tags = get_metamorph_tags(logits_net)
     assert tags.student.partial_fit_params == {"epochs": 1}
     assert not tags.student.soft_targets and not tags.student.distillation

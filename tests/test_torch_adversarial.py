@@ -367,9 +367,7 @@ def _metamorphosis(three_classes, classes, alpha):
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.5, 1.0])
-def test_soft_label_student_with_its_own_class_order_learns_the_right_classes(
-    three_classes, alpha
-):
+def test_soft_label_student_with_its_own_class_order_learns_the_right_classes(three_classes, alpha):
     # The metamorphosis passes its sorted classes_ and columns in that order;
     # the student's classes=["c", "a", "b"] used to win, and it learned a
     # permutation of the classes (accuracy 0.06 instead of 0.89).
@@ -456,4 +454,3 @@ def test_random_state_docstring_states_the_guarantee():
     doc = TorchClassifier.__doc__
     assert "on the CPU, two fits on the same data" in doc
     assert "torch.use_deterministic_algorithms" in doc
-

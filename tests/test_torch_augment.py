@@ -105,9 +105,15 @@ def test_small_cnn_augment_values():
 
 def _net(augment, side, seed=0):
     return TorchClassifier(
-        SmallCNN, module__image_shape=(side, side), module__channels=(8,),
-        module__augment=augment, optimizer=torch.optim.Adam, lr=0.01, max_epochs=20,
-        batch_size=32, random_state=seed,
+        SmallCNN,
+        module__image_shape=(side, side),
+        module__channels=(8,),
+        module__augment=augment,
+        optimizer=torch.optim.Adam,
+        lr=0.01,
+        max_epochs=20,
+        batch_size=32,
+        random_state=seed,
     )
 
 
@@ -122,11 +128,13 @@ def moved_digits():
     images = np.kron((X / 16.0).reshape(-1, 8, 8), np.ones((2, 2))).astype(np.float32)
     images = np.pad(images, ((0, 0), (2, 2), (2, 2)))
     rng = np.random.default_rng(0)
-    train = np.concatenate([rng.choice(np.flatnonzero(y[:1000] == k), 10, replace=False)
-                            for k in range(10)])
+    train = np.concatenate(
+        [rng.choice(np.flatnonzero(y[:1000] == k), 10, replace=False) for k in range(10)]
+    )
     moves = rng.integers(-2, 3, size=(len(y) - 1000, 2))
-    test = np.stack([np.roll(image, tuple(move), axis=(0, 1))
-                     for image, move in zip(images[1000:], moves)])
+    test = np.stack(
+        [np.roll(image, tuple(move), axis=(0, 1)) for image, move in zip(images[1000:], moves)]
+    )
     return images[train].reshape(100, -1), y[train], test.reshape(len(test), -1), y[1000:]
 
 

@@ -30,8 +30,15 @@ def few_labels():
 
 
 def _student(seed):
-    return TorchClassifier(MLP, module__hidden_units=(32,), optimizer=torch.optim.Adam, lr=3e-3,
-                           max_epochs=20, batch_size=32, random_state=seed)
+    return TorchClassifier(
+        MLP,
+        module__hidden_units=(32,),
+        optimizer=torch.optim.Adam,
+        lr=3e-3,
+        max_epochs=20,
+        batch_size=32,
+        random_state=seed,
+    )
 
 
 def _hide_labels(y, n_labeled, seed):
@@ -47,8 +54,11 @@ def test_distilled_student_beats_the_same_student_alone(few_labels, seed):
     labeled = y_partial != -1
     alone = _student(seed).fit(X[labeled], y[labeled])
     distilled = MetamorphosisClassifier(
-        RandomForestClassifier(n_estimators=200, random_state=seed), _student(seed),
-        labels="soft", temperature=2.0, random_state=seed,
+        RandomForestClassifier(n_estimators=200, random_state=seed),
+        _student(seed),
+        labels="soft",
+        temperature=2.0,
+        random_state=seed,
     ).fit(X, y_partial)
     alone_accuracy = alone.score(X_test, y_test)
     distilled_accuracy = distilled.score(X_test, y_test)
@@ -61,11 +71,16 @@ def test_fresh_moved_images_each_pass_distill_a_torch_student(few_labels):
     """Function matching: a streamed torch student on new moved images each pass."""
     X, y, X_test, y_test = few_labels
     y_partial = _hide_labels(y, 100, 0)
-    sampler = ImageRotationSampler(image_shape=(8, 8), n_samples=1.0, max_angle=10.0,
-                                   max_shift=0.5)
+    sampler = ImageRotationSampler(image_shape=(8, 8), n_samples=1.0, max_angle=10.0, max_shift=0.5)
     model = MetamorphosisClassifier(
-        RandomForestClassifier(n_estimators=200, random_state=0), _student(0), sampler,
-        labels="soft", temperature=2.0, streaming=True, n_passes=20, fresh_rows=True,
+        RandomForestClassifier(n_estimators=200, random_state=0),
+        _student(0),
+        sampler,
+        labels="soft",
+        temperature=2.0,
+        streaming=True,
+        n_passes=20,
+        fresh_rows=True,
         random_state=0,
     ).fit(X, y_partial)
     labeled = y_partial != -1
@@ -80,17 +95,19 @@ def test_streamed_fit_is_reproducible_whatever_torch_global_state(few_labels):
 
     def streamed(global_seed):
         torch.manual_seed(global_seed)  # what ran before must not matter
-        net = TorchClassifier(MLP, module__hidden_units=(16,), module__dropout=0.3,
-                              max_epochs=1, random_state=0)
+        net = TorchClassifier(
+            MLP, module__hidden_units=(16,), module__dropout=0.3, max_epochs=1, random_state=0
+        )
         for start in range(0, 900, 300):
-            net.partial_fit(X[start:start + 300], y[start:start + 300], classes=np.arange(10))
+            net.partial_fit(X[start : start + 300], y[start : start + 300], classes=np.arange(10))
         return net.predict_proba(X_test)
 
     first = streamed(1)
     np.testing.assert_array_equal(first, streamed(2))
     # Each chunk draws on from where the last one stopped: not the same shuffles.
-    other = TorchClassifier(MLP, module__hidden_units=(16,), module__dropout=0.3,
-                            max_epochs=1, random_state=1)
+    other = TorchClassifier(
+        MLP, module__hidden_units=(16,), module__dropout=0.3, max_epochs=1, random_state=1
+    )
     for start in range(0, 900, 300):
-        other.partial_fit(X[start:start + 300], y[start:start + 300], classes=np.arange(10))
+        other.partial_fit(X[start : start + 300], y[start : start + 300], classes=np.arange(10))
     assert not np.array_equal(first, other.predict_proba(X_test))

@@ -87,9 +87,7 @@ def walk():
         "switches": sum(switches.values()),
         "switches_between_estimator_modules": between,
         "tag_lookups": dict(tag_calls.most_common()),
-        "top_switches": [
-            [a, b, n] for (a, b), n in switches.most_common(8)
-        ],
+        "top_switches": [[a, b, n] for (a, b), n in switches.most_common(8)],
         "score": float(estimator.score(X, np.where(y == -1, load_digits().target, y))),
     }
 

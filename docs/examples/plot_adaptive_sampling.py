@@ -105,8 +105,10 @@ r2 = {
     "adaptive": r2_score(y_test, adaptive.predict(X_test)),
     "sobol": r2_score(y_test, fixed.predict(X_test)),
 }
-print(f"test R² on {len(X_test)} uniform points: adaptive {r2['adaptive']:.3f}, "
-      f"Sobol' {r2['sobol']:.3f}")
+print(
+    f"test R² on {len(X_test)} uniform points: adaptive {r2['adaptive']:.3f}, "
+    f"Sobol' {r2['sobol']:.3f}"
+)
 
 # %%
 # The fitted sampler, on the meta-estimator as ``transfer_sampler_``, records
@@ -138,13 +140,15 @@ panels = [
 ]
 for ax, rows, rounds, title in panels:
     filled = ax.contourf(G0, G1, Z, levels=20, cmap="Greys")
-    ax.add_patch(plt.Circle(bump_center, 2 * bump_width, fill=False, linestyle="--",
-                            color="tab:red"))
+    ax.add_patch(
+        plt.Circle(bump_center, 2 * bump_width, fill=False, linestyle="--", color="tab:red")
+    )
     if rounds is None:
         ax.scatter(rows[:, 0], rows[:, 1], s=18, color="tab:blue", edgecolor="white")
     else:
-        points = ax.scatter(rows[:, 0], rows[:, 1], s=18, c=rounds, cmap="viridis",
-                            edgecolor="white", linewidth=0.5)
+        points = ax.scatter(
+            rows[:, 0], rows[:, 1], s=18, c=rounds, cmap="viridis", edgecolor="white", linewidth=0.5
+        )
     ax.set_title(f"{title}\n({budget} runs)")
     ax.set_xlabel("$x_0$")
     ax.set_aspect("equal")
@@ -162,9 +166,11 @@ inside = np.linalg.norm(X_test - bump_center, axis=1) < 2 * bump_width
 for name, rows, model in [("Sobol'", sobol_rows, fixed), ("adaptive", adaptive_rows, adaptive)]:
     n_near = int(np.sum(np.linalg.norm(rows - bump_center, axis=1) < 2 * bump_width))
     error = model.predict(X_test) - y_test
-    print(f"{name:9s} runs in the circle: {n_near}, RMS error inside: "
-          f"{np.sqrt(np.mean(error[inside] ** 2)):.3f}, outside: "
-          f"{np.sqrt(np.mean(error[~inside] ** 2)):.3f}")
+    print(
+        f"{name:9s} runs in the circle: {n_near}, RMS error inside: "
+        f"{np.sqrt(np.mean(error[inside] ** 2)):.3f}, outside: "
+        f"{np.sqrt(np.mean(error[~inside] ** 2)):.3f}"
+    )
 
 # %%
 # What the picture shows

@@ -51,8 +51,7 @@ trees = {
 }
 report = compression_report(forest, trees, X_test, y_test)
 
-columns = ["n_parameters", "serialized_bytes", "latency_batch_s", "speedup",
-           "accuracy", "fidelity"]
+columns = ["n_parameters", "serialized_bytes", "latency_batch_s", "speedup", "accuracy", "fidelity"]
 print(pd.DataFrame(report).set_index("model")[columns].to_string(float_format="{:.4g}".format))
 
 # %%

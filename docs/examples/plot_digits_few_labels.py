@@ -31,9 +31,7 @@ from skmetamorph.metrics import fidelity_score
 from skmetamorph.samplers import MUNGE, ConfidenceSampler, PoolSampler, UnionSampler
 
 X, y = load_digits(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.3, stratify=y, random_state=0
-)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
 rng = np.random.default_rng(0)
 y_semi = y_train.copy()
 y_semi[rng.random(len(y_semi)) >= 0.1] = -1

@@ -40,8 +40,13 @@ model = MetamorphosisClassifier(
     random_state=0,
 )
 display = FidelitySizeDisplay.from_estimator(
-    model, X_train, y_train, X_test, y_test,
-    param_name="max_leaf_nodes", param_range=[8, 16, 32, 64, 128, 256],
+    model,
+    X_train,
+    y_train,
+    X_test,
+    y_test,
+    param_name="max_leaf_nodes",
+    param_range=[8, 16, 32, 64, 128, 256],
 )
 display.ax_.set_title("A tree in place of a forest (digits, 500 labeled rows)")
 plt.show()

@@ -94,8 +94,17 @@ for key in ("command", "date", "python", "versions", "machine"):
 if table is not None:
     columns = [
         c
-        for c in ("family", "max_leaf_nodes", "leaves_mean", "accuracy_mean", "accuracy_std",
-                  "fidelity_mean", "train_rows_mean", "seconds_mean", "n_seeds")
+        for c in (
+            "family",
+            "max_leaf_nodes",
+            "leaves_mean",
+            "accuracy_mean",
+            "accuracy_std",
+            "fidelity_mean",
+            "train_rows_mean",
+            "seconds_mean",
+            "n_seeds",
+        )
         if c in table
     ]
     print(table[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -112,18 +121,33 @@ if table is not None:
     fig, ax = plt.subplots(figsize=(8, 5))
     for family, rows in table.groupby("family", sort=False):
         if family == "teacher":
-            ax.axhline(rows["accuracy_mean"].iloc[0], color="grey", ls="--",
-                       label="teacher: self-trained CNN")
+            ax.axhline(
+                rows["accuracy_mean"].iloc[0],
+                color="grey",
+                ls="--",
+                label="teacher: self-trained CNN",
+            )
             continue
         rows = rows.dropna(subset=["leaves_mean"]).sort_values("leaves_mean")
         if len(rows) < 2:  # single models (the article's recipe, the peer): points
             ax.plot(rows["leaves_mean"], rows["accuracy_mean"], "s", label=family)
             continue
-        line = ax.errorbar(rows["leaves_mean"], rows["accuracy_mean"],
-                           yerr=rows.get("accuracy_std"), marker="o", capsize=3, label=family)
+        line = ax.errorbar(
+            rows["leaves_mean"],
+            rows["accuracy_mean"],
+            yerr=rows.get("accuracy_std"),
+            marker="o",
+            capsize=3,
+            label=family,
+        )
         if family.startswith("metamorphosis"):
-            ax.plot(rows["leaves_mean"], rows["fidelity_mean"], "x:",
-                    color=line[0].get_color(), label="its fidelity to the teacher")
+            ax.plot(
+                rows["leaves_mean"],
+                rows["fidelity_mean"],
+                "x:",
+                color=line[0].get_color(),
+                label="its fidelity to the teacher",
+            )
     ax.set_xscale("log")
     ax.set_xlabel("leaves of the tree (log scale)")
     ax.set_ylabel("accuracy on the 10,000 MNIST test images")
@@ -133,8 +157,7 @@ if table is not None:
 else:
     reason = "is missing" if path is None else "has no usable results"
     fig, ax = plt.subplots(figsize=(6, 1.2))
-    ax.text(0.5, 0.5, f"No results: {RESULT_FILE.as_posix()} {reason}.", ha="center",
-            va="center")
+    ax.text(0.5, 0.5, f"No results: {RESULT_FILE.as_posix()} {reason}.", ha="center", va="center")
     ax.set_axis_off()
 fig.tight_layout()
 plt.show()

@@ -83,13 +83,23 @@ for prim, style, label in ((raw, "--", "runs"), (reds.student_, "-", "metamodel"
         x_high, y_high = np.clip(box[1, :2], 0, 1)
         ax.add_patch(
             Rectangle(
-                (x_low, y_low), x_high - x_low, y_high - y_low, fill=False, linestyle=style,
-                linewidth=2, edgecolor="black" if label == "metamodel" else "dimgray",
+                (x_low, y_low),
+                x_high - x_low,
+                y_high - y_low,
+                fill=False,
+                linestyle=style,
+                linewidth=2,
+                edgecolor="black" if label == "metamodel" else "dimgray",
                 label=f"PRIM on the {label}" if k == 0 else None,
             )
         )
-ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="x0", ylabel="x1",
-       title="Interesting region (shaded), runs and PRIM boxes")
+ax.set(
+    xlim=(0, 1),
+    ylim=(0, 1),
+    xlabel="x0",
+    ylabel="x1",
+    title="Interesting region (shaded), runs and PRIM boxes",
+)
 ax.legend(loc="upper left", fontsize=8)
 fig.tight_layout()
 plt.show()

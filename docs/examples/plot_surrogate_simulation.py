@@ -64,6 +64,7 @@ rng = np.random.default_rng(0)
 X_test = np.column_stack([rng.uniform(low, high, 1000) for low, high in bounds])
 y_test = projectile_range(X_test)
 
+
 # %%
 # The surrogate
 # -------------

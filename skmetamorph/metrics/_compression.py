@@ -501,17 +501,13 @@ def compression_report(
                 "latency_batch_s": latency_batch,
                 "batch_rows": batch_rows,
                 "rows_per_second": batch_rows / latency_batch if latency_batch > 0 else np.inf,
-                "accuracy": (
-                    None if y is None else _agreement(y, predictions, model.regression)
-                ),
+                "accuracy": (None if y is None else _agreement(y, predictions, model.regression)),
                 "fidelity": fidelity,
             }
         )
 
     teacher_record = records[0]
     for record in records:
-        record["parameter_ratio"] = _ratio(
-            record["n_parameters"], teacher_record["n_parameters"]
-        )
+        record["parameter_ratio"] = _ratio(record["n_parameters"], teacher_record["n_parameters"])
         record["speedup"] = _ratio(teacher_record["latency_batch_s"], record["latency_batch_s"])
     return records

@@ -464,9 +464,7 @@ def fidelity_report(
     rng = check_random_state(random_state)
     classification = not _is_regression(teacher, student)
     soft = classification and all(hasattr(e, "predict_proba") for e in (teacher, student))
-    settings = dict(
-        n_bootstrap=n_bootstrap, confidence=confidence, eps=eps, soft=soft, rng=rng
-    )
+    settings = dict(n_bootstrap=n_bootstrap, confidence=confidence, eps=eps, soft=soft, rng=rng)
     report = Bunch(
         confidence=confidence,
         n_bootstrap=n_bootstrap,

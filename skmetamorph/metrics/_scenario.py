@@ -163,8 +163,7 @@ def pr_auc_score(coverage, density):
     density = np.asarray(density, dtype=float).ravel()
     if coverage.shape != density.shape or coverage.size == 0:
         raise ValueError(
-            f"coverage and density need one value per box; got {coverage.size} and "
-            f"{density.size}."
+            f"coverage and density need one value per box; got {coverage.size} and {density.size}."
         )
     if not (np.all(np.isfinite(coverage)) and np.all(np.isfinite(density))):
         raise ValueError("coverage and density contain NaN: a box of the trajectory held no rows.")

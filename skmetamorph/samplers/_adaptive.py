@@ -429,7 +429,12 @@ class _Rounds:
 
     def __init__(self, sampler, X, y, teacher, task, rng):
         self.sampler, self.X, self.y, self.teacher, self.task, self.rng = (
-            sampler, X, y, teacher, task, rng
+            sampler,
+            X,
+            y,
+            teacher,
+            task,
+            rng,
         )
         self.strategy = sampler._resolve_strategy(task, teacher)
         self.methods = ["predict"]

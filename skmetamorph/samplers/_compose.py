@@ -135,8 +135,7 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
         # ``samplers`` (the estimator checks set odd values) mean "no".
         try:
             return all(
-                getattr(sampler, "_allows_nan", False)
-                for _, sampler in self._active_samplers()
+                getattr(sampler, "_allows_nan", False) for _, sampler in self._active_samplers()
             )
         except (TypeError, ValueError):
             return False
@@ -145,12 +144,9 @@ class UnionSampler(ChunkedTransferSampler, _BaseComposition):
         """The ``(name, sampler)`` pairs that are not dropped, after checks."""
         if not self.samplers:
             raise ValueError(_NO_SAMPLER)
-        if not all(
-            isinstance(item, (tuple, list)) and len(item) == 2 for item in self.samplers
-        ):
+        if not all(isinstance(item, (tuple, list)) and len(item) == 2 for item in self.samplers):
             raise TypeError(
-                "samplers must be a list of (name, sampler) tuples; got "
-                f"{self.samplers!r}."
+                f"samplers must be a list of (name, sampler) tuples; got {self.samplers!r}."
             )
         names, samplers = zip(*self.samplers)
         self._validate_names(names)

@@ -133,9 +133,7 @@ def _select_mixture(Z, sizes, covariance_types, seed):
                     best, best_score = gmm, score
     # The chosen mixture as if fitted with GaussianMixture's default k-means
     # initialisation (which it was, in effect), not with arrays as parameters.
-    best.set_params(
-        init_params="kmeans", weights_init=None, means_init=None, precisions_init=None
-    )
+    best.set_params(init_params="kmeans", weights_init=None, means_init=None, precisions_init=None)
     if not best.converged_:
         warnings.warn(
             f"The Gaussian mixture chosen by BIC ({best.n_components} "
@@ -426,8 +424,7 @@ class GMMSampler(_StandardisedDensitySampler):
     def _fit_mixture(self, X, rng):
         if X.shape[0] < 2:
             raise ValueError(
-                f"GMMSampler needs at least 2 rows to fit a Gaussian mixture; got "
-                f"{X.shape[0]}."
+                f"GMMSampler needs at least 2 rows to fit a Gaussian mixture; got {X.shape[0]}."
             )
         # Fitted in float64 even for float32 data: in float32 the covariance
         # matrices of small or degenerate components can come out slightly

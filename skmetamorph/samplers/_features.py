@@ -77,8 +77,7 @@ def _mask_from_names(names, mask, known, parameter):
     unknown = [str(name) for name in names if name not in position]
     if unknown:
         raise ValueError(
-            f"{parameter} names {unknown} are not features of X; "
-            f"known features: {list(known)}."
+            f"{parameter} names {unknown} are not features of X; known features: {list(known)}."
         )
     mask[[position[name] for name in names]] = True
     return mask

@@ -250,9 +250,7 @@ class SMOTESampler(CategoricalFeaturesMixin, BaseTransferSampler):
         parts = []
         for code in np.flatnonzero(self.n_samples_per_class_):
             parts.append(
-                self._class_rows(
-                    samplers, algorithm, X_fit, codes, code, int(seeds[code]), rng
-                )
+                self._class_rows(samplers, algorithm, X_fit, codes, code, int(seeds[code]), rng)
             )
         rows = np.concatenate(parts)
         return rows[rng.permutation(rows.shape[0])]

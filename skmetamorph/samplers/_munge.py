@@ -330,9 +330,7 @@ def _nearest_distinct_neighbours(X, categorical):
     nearest neighbour would be its own copy at distance 0, and MUNGE would never
     perturb it. If all rows are identical, every row is its own neighbour.
     """
-    X_unique, first, inverse = np.unique(
-        X, axis=0, return_index=True, return_inverse=True
-    )
+    X_unique, first, inverse = np.unique(X, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)  # numpy 2.0.x returned it with an extra axis
     if X_unique.shape[0] < 2:
         return np.zeros(X.shape[0], dtype=np.intp)

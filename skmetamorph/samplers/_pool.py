@@ -1,6 +1,5 @@
 """The identity sampler: the given rows themselves, relabeled by the teacher."""
 
-
 from ..base import ChunkedTransferSampler
 from ..utils._data import unlabeled_mask
 from ..utils._sklearn_compat import StrOptions

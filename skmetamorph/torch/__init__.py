@@ -53,7 +53,6 @@ fresh net each round. :class:`~skmetamorph.MetamorphosisClassifier` passes the
     model.fit(X, y)  # y == -1 marks the unlabeled rows
 """
 
-
 # Checked before anything else of the package is imported, so that a missing
 # optional dependency gives one message naming the extra, not a traceback
 # from deep inside a submodule.

@@ -38,8 +38,11 @@ def _check_image_shape(image_shape):
         shape = tuple(image_shape)
     except TypeError:
         shape = None
-    if shape is None or isinstance(image_shape, str) or len(shape) != 2 or not all(
-        isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in shape
+    if (
+        shape is None
+        or isinstance(image_shape, str)
+        or len(shape) != 2
+        or not all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in shape)
     ):
         raise ValueError(
             f"image_shape must be (height, width) with positive ints; got {image_shape!r}."
@@ -121,8 +124,10 @@ class RandomAffine(nn.Module):
 
     def extra_repr(self):
         """The settings, shown in the module's ``repr``."""
-        return (f"image_shape={self.image_shape}, max_shift={self.max_shift}, "
-                f"max_rotation={self.max_rotation}, max_scale={self.max_scale}, fill={self.fill}")
+        return (
+            f"image_shape={self.image_shape}, max_shift={self.max_shift}, "
+            f"max_rotation={self.max_rotation}, max_scale={self.max_scale}, fill={self.fill}"
+        )
 
     def forward(self, X):
         """Moved images of a batch in training mode, the batch itself in evaluation mode.
@@ -192,10 +197,13 @@ class RandomAffine(nn.Module):
 
         shift_x = shift(width)
         shift_y = shift(height)
-        theta = torch.stack([
-            torch.stack([cos, -sin, shift_x], dim=1),
-            torch.stack([sin, cos, shift_y], dim=1),
-        ], dim=1)
+        theta = torch.stack(
+            [
+                torch.stack([cos, -sin, shift_x], dim=1),
+                torch.stack([sin, cos, shift_y], dim=1),
+            ],
+            dim=1,
+        )
         grid = F.affine_grid(theta, list(images.shape), align_corners=False)
         if self.fill:
             # grid_sample pads with zeros: move (image - fill) and add fill back.

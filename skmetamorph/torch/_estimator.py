@@ -458,9 +458,7 @@ class TorchClassifier(NeuralNetClassifier):
         self._check_feature_params()
         fresh = not self.warm_start or not self.initialized_
         X = self._validate_X(X, reset=fresh or not hasattr(self, "n_features_in_"))
-        targets = self._encode_targets(
-            X, y, classes, hard_targets, temperature, alpha, reset=fresh
-        )
+        targets = self._encode_targets(X, y, classes, hard_targets, temperature, alpha, reset=fresh)
         targets = self._add_teacher_features(X, targets, teacher_features)
         with self._random_context():
             if fresh:
@@ -532,14 +530,10 @@ class TorchClassifier(NeuralNetClassifier):
         # The features are fixed by the call that builds the module; classes
         # given to the constructor leave ``classes_inferred_`` unset, so
         # ``first`` can be true again later, but the module stays as built.
-        X = self._validate_X(
-            X, reset=not self.initialized_ or not hasattr(self, "n_features_in_")
-        )
+        X = self._validate_X(X, reset=not self.initialized_ or not hasattr(self, "n_features_in_"))
         first = not self.initialized_ or not hasattr(self, "classes_inferred_")
         self._check_feature_params()
-        targets = self._encode_targets(
-            X, y, classes, hard_targets, temperature, alpha, reset=first
-        )
+        targets = self._encode_targets(X, y, classes, hard_targets, temperature, alpha, reset=first)
         targets = self._add_teacher_features(X, targets, teacher_features)
         with self._random_context(resume=not first and self.initialized_):
             fresh = not self.initialized_
@@ -994,7 +988,8 @@ class TorchClassifier(NeuralNetClassifier):
         """
         state = self.__dict__.get("_feature_state_")
         with_features = (
-            bool(state) and isinstance(y_true, dict)
+            bool(state)
+            and isinstance(y_true, dict)
             and any(key.startswith(_FEATURE_KEY) for key in y_true)
         )
         if with_features and state["stage"] == "hint":
@@ -1227,7 +1222,6 @@ class TorchClassifier(NeuralNetClassifier):
             with np.errstate(divide="ignore"):
                 return np.log(to_numpy(nonlinearity(output)))
         return to_numpy(output)
-
 
     # ------------------------------------------------- a teacher's features
     def layer_names(self):

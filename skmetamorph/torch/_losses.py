@@ -40,9 +40,7 @@ def _check_temperature_alpha(temperature, alpha):
     try:
         temperature = float(temperature)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"temperature must be a finite number > 0; got {temperature!r}."
-        ) from None
+        raise ValueError(f"temperature must be a finite number > 0; got {temperature!r}.") from None
     if not (math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be a finite number > 0; got {temperature!r}.")
     try:

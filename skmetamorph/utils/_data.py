@@ -13,6 +13,7 @@ __all__ = ["UNLABELED", "batch_ranges", "unlabeled_mask", "with_feature_names"]
 #: Marker of an unlabeled row in ``y`` (scikit-learn's semi-supervised convention).
 UNLABELED = -1
 
+
 def unlabeled_mask(y, marker=UNLABELED):
     """Boolean mask of the rows of ``y`` marked unlabeled (``marker``, by default ``-1``).
 
@@ -50,7 +51,6 @@ def _is_marker(value, marker):
     if isinstance(marker, str):
         return isinstance(value, str) and value == marker
     return isinstance(value, (int, float, np.integer, np.floating)) and value == marker
-
 
 
 def batch_ranges(n_rows, batch_size):

@@ -123,7 +123,9 @@ def check_batches_equal_fit_generate(sampler, X, y, teacher):
     """The chunks of ``generate_batches`` are ``fit_generate``'s rows, for any ``batch_size``."""
     whole = _seeded(sampler).fit_generate(X, y, teacher=teacher)
     for batch_size in BATCH_SIZES:
-        chunks = list(_seeded(sampler).generate_batches(X, y, teacher=teacher, batch_size=batch_size))
+        chunks = list(
+            _seeded(sampler).generate_batches(X, y, teacher=teacher, batch_size=batch_size)
+        )
         assert all(len(chunk) <= batch_size for chunk in chunks), (
             f"{_name(sampler)}.generate_batches made a chunk larger than batch_size={batch_size}."
         )

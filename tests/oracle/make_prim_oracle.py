@@ -41,8 +41,11 @@ def datasets():
     noise = rng.uniform(size=300) < 0.1
     one_box = ((X[:, 0] > 0.6) & (X[:, 2] < 0.5)) ^ noise
     yield "one_box", X, one_box.astype(int), dict(alpha=0.05, n_boxes=1)
-    yield "one_box_lenient2", X, one_box.astype(int), dict(
-        alpha=0.1, objective="lenient2", mass_min=0.1
+    yield (
+        "one_box_lenient2",
+        X,
+        one_box.astype(int),
+        dict(alpha=0.1, objective="lenient2", mass_min=0.1),
     )
     # Inputs on a grid of 11 values: peels must step over ties.
     X_ties = np.round(rng.uniform(size=(300, 3)), 1)
@@ -108,8 +111,13 @@ def main():
     cases = []
     for name, X, y, params in datasets():
         cases.append(
-            {"name": name, "params": params, "X": X.tolist(), "y": y.tolist(),
-             "boxes": run_ema(X, y, params)}
+            {
+                "name": name,
+                "params": params,
+                "X": X.tolist(),
+                "y": y.tolist(),
+                "boxes": run_ema(X, y, params),
+            }
         )
     out = Path(__file__).with_name("prim_ema.json")
     document = {"ema_workbench": metadata.version("ema_workbench"), "cases": cases}

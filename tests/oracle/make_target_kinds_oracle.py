@@ -42,55 +42,137 @@ def cases():
     tree = DecisionTreeClassifier(max_leaf_nodes=12, random_state=0)
     sampler = MUNGE(n_samples=2.0, random_state=0)
     yield "hard", lambda: MetamorphosisClassifier(teacher, tree, sampler, random_state=0), "c"
-    yield "soft_expanded", lambda: MetamorphosisClassifier(
-        teacher, tree, sampler, labels="soft", temperature=2.0, alpha=0.3, random_state=0
-    ), "c"
-    yield "soft_expanded_streamed", lambda: MetamorphosisClassifier(
-        teacher, SGDClassifier(random_state=0), sampler, labels="soft", streaming=True,
-        n_passes=2, batch_size=64, random_state=0
-    ), "c"
-    yield "hard_streamed_weighted", lambda: MetamorphosisClassifier(
-        teacher, GaussianNB(), sampler, streaming=True, n_passes=2, batch_size=50,
-        random_state=0
-    ), "cw"
-    yield "proba", lambda: MetamorphosisClassifier(
-        teacher, DecisionTreeRegressor(max_leaf_nodes=12, random_state=0), sampler,
-        labels="proba", random_state=0
-    ), "c"
-    yield "logit_per_class", lambda: MetamorphosisClassifier(
-        teacher, LinearSVR(random_state=0), sampler, labels="logit", temperature=3.0,
-        random_state=0
-    ), "c"
-    yield "logit_streamed", lambda: MetamorphosisClassifier(
-        teacher, SGDRegressor(random_state=0), sampler, labels="logit", streaming=True,
-        batch_size=70, random_state=0
-    ), "c"
+    yield (
+        "soft_expanded",
+        lambda: MetamorphosisClassifier(
+            teacher, tree, sampler, labels="soft", temperature=2.0, alpha=0.3, random_state=0
+        ),
+        "c",
+    )
+    yield (
+        "soft_expanded_streamed",
+        lambda: MetamorphosisClassifier(
+            teacher,
+            SGDClassifier(random_state=0),
+            sampler,
+            labels="soft",
+            streaming=True,
+            n_passes=2,
+            batch_size=64,
+            random_state=0,
+        ),
+        "c",
+    )
+    yield (
+        "hard_streamed_weighted",
+        lambda: MetamorphosisClassifier(
+            teacher,
+            GaussianNB(),
+            sampler,
+            streaming=True,
+            n_passes=2,
+            batch_size=50,
+            random_state=0,
+        ),
+        "cw",
+    )
+    yield (
+        "proba",
+        lambda: MetamorphosisClassifier(
+            teacher,
+            DecisionTreeRegressor(max_leaf_nodes=12, random_state=0),
+            sampler,
+            labels="proba",
+            random_state=0,
+        ),
+        "c",
+    )
+    yield (
+        "logit_per_class",
+        lambda: MetamorphosisClassifier(
+            teacher,
+            LinearSVR(random_state=0),
+            sampler,
+            labels="logit",
+            temperature=3.0,
+            random_state=0,
+        ),
+        "c",
+    )
+    yield (
+        "logit_streamed",
+        lambda: MetamorphosisClassifier(
+            teacher,
+            SGDRegressor(random_state=0),
+            sampler,
+            labels="logit",
+            streaming=True,
+            batch_size=70,
+            random_state=0,
+        ),
+        "c",
+    )
     try:
         import skmetamorph.torch  # noqa: F401
     except ImportError:
         pass
     else:
-        yield "distillation", lambda: MetamorphosisClassifier(
-            teacher, torch_student(), sampler, labels="soft", temperature=2.0, alpha=0.5,
-            random_state=0
-        ), "c"
-        yield "distillation_streamed", lambda: MetamorphosisClassifier(
-            teacher, torch_student(), sampler, labels="soft", alpha=0.5, streaming=True,
-            n_passes=2, batch_size=64, random_state=0
-        ), "c"
-        yield "torch_hard", lambda: MetamorphosisClassifier(
-            teacher, torch_student(), sampler, random_state=0
-        ), "c"
-    yield "regression", lambda: MetamorphosisRegressor(
-        RandomForestRegressor(n_estimators=10, random_state=0),
-        KNeighborsRegressor(), GaussianNoiseSampler(n_samples=2.0, random_state=0),
-        random_state=0,
-    ), "r"
-    yield "regression_streamed_weighted", lambda: MetamorphosisRegressor(
-        RandomForestRegressor(n_estimators=10, random_state=0),
-        SGDRegressor(random_state=0), GaussianNoiseSampler(n_samples=2.0, random_state=0),
-        streaming=True, n_passes=2, batch_size=40, random_state=0,
-    ), "rw"
+        yield (
+            "distillation",
+            lambda: MetamorphosisClassifier(
+                teacher,
+                torch_student(),
+                sampler,
+                labels="soft",
+                temperature=2.0,
+                alpha=0.5,
+                random_state=0,
+            ),
+            "c",
+        )
+        yield (
+            "distillation_streamed",
+            lambda: MetamorphosisClassifier(
+                teacher,
+                torch_student(),
+                sampler,
+                labels="soft",
+                alpha=0.5,
+                streaming=True,
+                n_passes=2,
+                batch_size=64,
+                random_state=0,
+            ),
+            "c",
+        )
+        yield (
+            "torch_hard",
+            lambda: MetamorphosisClassifier(teacher, torch_student(), sampler, random_state=0),
+            "c",
+        )
+    yield (
+        "regression",
+        lambda: MetamorphosisRegressor(
+            RandomForestRegressor(n_estimators=10, random_state=0),
+            KNeighborsRegressor(),
+            GaussianNoiseSampler(n_samples=2.0, random_state=0),
+            random_state=0,
+        ),
+        "r",
+    )
+    yield (
+        "regression_streamed_weighted",
+        lambda: MetamorphosisRegressor(
+            RandomForestRegressor(n_estimators=10, random_state=0),
+            SGDRegressor(random_state=0),
+            GaussianNoiseSampler(n_samples=2.0, random_state=0),
+            streaming=True,
+            n_passes=2,
+            batch_size=40,
+            random_state=0,
+        ),
+        "rw",
+    )
 
 
 def outputs(make, task):
