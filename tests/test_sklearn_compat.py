@@ -166,3 +166,25 @@ def test_parametrize_with_checks_gives_a_list():
     argnames, argvalues = mark.args
     assert argnames == "estimator, check"
     assert isinstance(argvalues, list) and argvalues
+
+
+def test_parametrize_with_checks_leaves_out_array_api_checks(monkeypatch):
+    # Without SCIPY_ARRAY_API=1 scikit-learn's array API checks could only
+    # skip, one notice per estimator: they are left out; with it, kept.
+    from sklearn.linear_model import LinearRegression
+
+    def names(mark):
+        return [
+            getattr(case, "values", case)[-1].func.__name__
+            if hasattr(getattr(case, "values", case)[-1], "func")
+            else getattr(case, "values", case)[-1].__name__
+            for case in mark.args[1]
+        ]
+
+    monkeypatch.delenv("SCIPY_ARRAY_API", raising=False)
+    without = names(_sklearn_compat.parametrize_with_checks([LinearRegression()]))
+    assert without and not any(name.startswith("check_array_api") for name in without)
+    monkeypatch.setenv("SCIPY_ARRAY_API", "1")
+    kept = names(_sklearn_compat.parametrize_with_checks([LinearRegression()]))
+    assert any(name.startswith("check_array_api") for name in kept)
+    assert len(kept) > len(without)
