@@ -502,7 +502,9 @@ def test_a_classifier_without_y_and_a_trainable_teacher():
 
 # ---------------------------------------------------------------- 6. pandas
 def test_a_frozen_teacher_fitted_on_a_dataframe_sees_dataframes():
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X = pd.DataFrame(X_CLS, columns=list("abcd"))
     teacher = FrozenEstimator(RandomForestClassifier(n_estimators=5, random_state=0).fit(X, Y_CLS))
     with warnings.catch_warnings():
@@ -513,7 +515,9 @@ def test_a_frozen_teacher_fitted_on_a_dataframe_sees_dataframes():
 
 
 def test_munge_categorical_names_inside_the_meta_estimators():
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X = pd.DataFrame(X_CLS, columns=list("abcd")).assign(d=np.arange(120) % 3)
     model = classifier(transfer_sampler=MUNGE(categorical_features=["d"])).fit(X, Y_CLS)
     rows = model.transfer_sampler_.fit_generate(X)
@@ -522,7 +526,9 @@ def test_munge_categorical_names_inside_the_meta_estimators():
 
 @pytest.mark.parametrize("sampler", [MUNGE(), GaussianNoiseSampler(), PoolSampler()])
 def test_samplers_return_dataframes_on_request(sampler):
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X = pd.DataFrame(X_CLS, columns=list("abcd"))
     rows = clone(sampler).set_output(generate="pandas").fit_generate(X)
     assert isinstance(rows, pd.DataFrame) and rows.columns.tolist() == list("abcd")

@@ -147,7 +147,9 @@ def test_common_doctests():
 
 def test_tabular_benchmark_prints_progress_before_its_tables(tmp_path):
     """The quickest tabular run: a progress line per unit, then the tables on stdout."""
-    pytest.importorskip("matplotlib")
+    pytest.importorskip(
+        "matplotlib", reason="needs matplotlib, in the test extra: pip install -e '.[test]'"
+    )
     datasets, splits = ["iris", "wine"], 2
     completed = subprocess.run(
         [

@@ -20,8 +20,8 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
     not os.environ.get("SKMETAMORPH_MNIST_DIR"), reason="SKMETAMORPH_MNIST_DIR is not set"
 )
 def test_mnist_benchmark_quick_mode(tmp_path):
-    pytest.importorskip("torch")
-    pytest.importorskip("skorch")
+    pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+    pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
     completed = subprocess.run(
         [
             sys.executable,

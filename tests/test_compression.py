@@ -85,8 +85,8 @@ class SleepyClassifier(ClassifierMixin, BaseEstimator):
 
 # ------------------------------------------------------------------ sizes
 def test_torch_net_parameters_are_counted_exactly(data):
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("skorch")
+    torch = pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+    pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
     from skmetamorph.torch import MLP, TorchClassifier
 
     X, y, _, _ = data
@@ -217,7 +217,7 @@ def test_a_regressor_student_of_a_classifier_is_scored_on_classes(data):
 def test_a_net_on_a_cuda_device_is_synchronized_around_each_timing(data, monkeypatch):
     # No GPU needed: a net whose parameters say they are on CUDA, and a
     # counting torch.cuda.synchronize in place of the real one.
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
     X, y, X_test, _ = data
 
     class FakeCudaParameter:
@@ -247,8 +247,8 @@ def test_a_net_on_a_cuda_device_is_synchronized_around_each_timing(data, monkeyp
 
 @pytest.mark.cuda
 def test_a_net_on_a_gpu_is_timed(data):
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("skorch")
+    torch = pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+    pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU")
     from skmetamorph.torch import MLP, TorchClassifier
@@ -300,7 +300,9 @@ def test_regression_uses_r2():
 
 
 def test_students_in_order_and_a_dataframe(data, forest, tree):
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X, y, X_test, y_test = data
     students = {"z_tree": tree, "a_linear": LogisticRegression(max_iter=500).fit(X, y)}
     report = compression_report(forest, students, X_test, y_test, n_repeats=2)
@@ -442,7 +444,9 @@ def test_display_from_report(data, forest, tree):
 
 
 def test_display_from_a_dataframe_on_given_axes(data, forest, tree):
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     report = _report(data, forest, tree)
     _, ax = plt.subplots()
     display = CompressionDisplay.from_report(pd.DataFrame(report), ax=ax, annotate=False)

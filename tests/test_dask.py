@@ -18,7 +18,9 @@ from sklearn.tree import DecisionTreeClassifier
 from skmetamorph import MetamorphosisClassifier
 from skmetamorph.samplers import MUNGE
 
-distributed = pytest.importorskip("distributed")
+distributed = pytest.importorskip(
+    "distributed", reason="needs the dask extra: pip install -e '.[dask]'"
+)
 
 
 @pytest.fixture(scope="module")

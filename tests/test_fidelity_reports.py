@@ -175,7 +175,9 @@ def test_input_mistakes_are_named(iris_model):
 
 
 def test_dataframe_rows_reach_teacher_and_student_with_their_names():
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X, y = load_iris(return_X_y=True, as_frame=True)
     model = MetamorphosisClassifier(
         RandomForestClassifier(n_estimators=10),

@@ -190,7 +190,9 @@ def test_channels_are_moved_together(sampler):
 
 
 def test_pandas_output_keeps_the_column_names():
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X = pd.DataFrame(_images(n=4, side=3), columns=[f"px{i}" for i in range(9)])
     X_new = ImageShiftSampler().set_output(generate="pandas").fit_generate(X)
     assert list(X_new.columns) == list(X.columns) and len(X_new) == 16

@@ -30,12 +30,14 @@ from skmetamorph.samplers import ElasticDistortionSampler, ImageRotationSampler,
 
 @pytest.fixture
 def torch():
-    return pytest.importorskip("torch", reason="the torch glue needs torch")
+    return pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
 
 
 @pytest.fixture
 def glue(torch):
-    return pytest.importorskip("skmetamorph.torch", reason="the torch glue needs skorch")
+    return pytest.importorskip(
+        "skmetamorph.torch", reason="needs the torch extra: pip install -e '.[torch]'"
+    )
 
 
 # ---------------------------------------------------------------- SmallCNN

@@ -138,7 +138,9 @@ def test_constant_feature_stays_constant(sampler, X_normal):
 
 
 def test_samplers_accept_dataframes_and_ignore_y_and_teacher(X_normal):
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     df = pd.DataFrame(X_normal, columns=["a", "b", "c"])
     y = np.where(np.arange(len(df)) % 2 == 0, -1, 1)
     for sampler in SEEDED_SAMPLERS:
@@ -223,7 +225,9 @@ def test_munge_categorical_values_are_seen_values(categorical_features, dtype):
 
 
 def test_munge_categorical_features_by_name():
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"x": rng.normal(size=100), "colour": rng.integers(0, 4, size=100)})
     munge = MUNGE(n_samples=2.0, categorical_features=["colour"], random_state=0)

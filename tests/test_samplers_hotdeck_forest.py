@@ -76,7 +76,9 @@ def test_seeds(make, data):
 
 @pytest.mark.parametrize("make", [SPUNGE, ForestLeafSampler], ids=lambda c: c.__name__)
 def test_dataframe_in_dataframe_out(make, data):
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     X, y, _ = data
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
     teacher = LogisticRegression(max_iter=500).fit(frame[y != -1], y[y != -1])
@@ -151,7 +153,9 @@ def test_spunge_unswapped_values_are_exact_and_p_is_the_swap_rate():
 
 
 def test_spunge_categorical_features_by_name():
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip(
+        "pandas", reason="needs pandas, in the test extra: pip install -e '.[test]'"
+    )
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"x": rng.normal(size=50), "c": rng.integers(0, 3, size=50) * 1.0})
     rows = SPUNGE(

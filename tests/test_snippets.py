@@ -51,6 +51,10 @@ EXTRAS = {
     "dask": 'the dask extra: pip install -e ".[dask]"',
     "distributed": 'the dask extra: pip install -e ".[dask]"',
     "pandas": 'pandas (in the test extra: pip install -e ".[test]")',
+    "matplotlib": 'matplotlib (in the test extra: pip install -e ".[test]")',
+    "imblearn": 'the imbalanced extra: pip install -e ".[imbalanced]"',
+    "ctgan": 'the deep extra: pip install -e ".[deep]"',
+    "copulas": 'the deep extra: pip install -e ".[deep]"',
 }
 # Optional modules a block needs without importing them.
 IMPLICIT = {"as_frame=True": "pandas", ".to_frame(": "pandas"}

@@ -185,7 +185,7 @@ def test_streamed_regressor():
 
 
 def test_streamed_torch_student_trains_one_epoch_per_chunk(data):
-    pytest.importorskip("skorch")
+    pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
     import torch
 
     from skmetamorph.torch import MLP, TorchClassifier

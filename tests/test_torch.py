@@ -30,9 +30,11 @@ from skmetamorph.metrics import fidelity_scorer
 from skmetamorph.samplers import ConfidenceSampler
 from skmetamorph.utils import MetamorphTags, get_metamorph_tags
 
-torch = pytest.importorskip("torch")
-skorch = pytest.importorskip("skorch")
-torch_glue = pytest.importorskip("skmetamorph.torch")
+torch = pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+skorch = pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
+torch_glue = pytest.importorskip(
+    "skmetamorph.torch", reason="needs the torch extra: pip install -e '.[torch]'"
+)
 MLP = torch_glue.MLP
 DistillationLoss = torch_glue.DistillationLoss
 SmallCNN = torch_glue.SmallCNN

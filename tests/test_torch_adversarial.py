@@ -19,9 +19,11 @@ from sklearn.metrics import accuracy_score
 
 from skmetamorph import MetamorphosisClassifier
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("skorch")
-torch_glue = pytest.importorskip("skmetamorph.torch")
+torch = pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+pytest.importorskip("skorch", reason="needs the torch extra: pip install -e '.[torch]'")
+torch_glue = pytest.importorskip(
+    "skmetamorph.torch", reason="needs the torch extra: pip install -e '.[torch]'"
+)
 from skmetamorph.torch._estimator import _check_device  # noqa: E402
 
 MLP = torch_glue.MLP
@@ -34,7 +36,9 @@ try:
     import pandas as pd
 except ImportError:  # only the DataFrame cases need it
     pd = None
-needs_pandas = pytest.mark.skipif(pd is None, reason="pandas is not installed")
+needs_pandas = pytest.mark.skipif(
+    pd is None, reason="needs pandas, in the test extra: pip install -e '.[test]'"
+)
 
 PREDICT_METHODS = ["predict", "predict_proba", "predict_logits"]
 
@@ -156,7 +160,7 @@ def _poison(X, value, kind):
         return torch.from_numpy(X)
     if kind == "frame":
         if pd is None:
-            pytest.skip("pandas is not installed")
+            pytest.skip("needs pandas, in the test extra: pip install -e '.[test]'")
         return pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     return X
 

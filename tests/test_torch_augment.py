@@ -11,8 +11,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 
-torch = pytest.importorskip("torch")
-torch_glue = pytest.importorskip("skmetamorph.torch")
+torch = pytest.importorskip("torch", reason="needs the torch extra: pip install -e '.[torch]'")
+torch_glue = pytest.importorskip(
+    "skmetamorph.torch", reason="needs the torch extra: pip install -e '.[torch]'"
+)
 RandomAffine = torch_glue.RandomAffine
 SmallCNN = torch_glue.SmallCNN
 TorchClassifier = torch_glue.TorchClassifier
