@@ -144,3 +144,60 @@ def test_distill_benchmark_quick_mode(tmp_path):
     assert tiny["n_parameters"] == 10314 and tiny["speedup"] > 1
     assert {goal["goal"] for goal in result["goals"]}
     assert (tmp_path / "distill_quick.png").stat().st_size > 0
+
+
+# Run a script with torch and skorch hidden, as in an install without the
+# torch extra.
+_WITHOUT_TORCH = r"""
+import runpy
+import sys
+
+
+class _Hide:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "skorch"):
+            raise ImportError(f"No module named {name!r}")
+
+
+sys.meta_path.insert(0, _Hide())
+script = sys.argv[1]
+sys.argv = [script, "--help"]
+runpy.run_path(script, run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in BENCHMARKS.glob("bench_*.py")), ids=str)
+def test_benchmark_help_works_without_torch(script):
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_TORCH, str(BENCHMARKS / script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+
+
+def test_quick_results_are_ignored_by_git():
+    # --quick runs write <name>_quick.* next to the committed results: git
+    # must not list them as untracked files.
+    root = BENCHMARKS.parent
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    names = [
+        "benchmarks/results/mnist_quick.json",
+        "benchmarks/results/mnist_quick.png",
+        "benchmarks/results/distill_features_quick.json",
+        "benchmarks/results/adaptive_quick.json",
+    ]
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", *names], cwd=root, capture_output=True, text=True
+    )
+    assert sorted(result.stdout.split()) == sorted(names), result.stdout + result.stderr
+    # The committed full results are not ignored.
+    kept = subprocess.run(
+        ["git", "check-ignore", "--no-index", "benchmarks/results/mnist.json"],
+        cwd=root,
+        capture_output=True,
+    )
+    assert kept.returncode == 1
