@@ -105,7 +105,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "backreferences_dir": "generated/backreferences",
     "doc_module": ("skmetamorph",),
-    "reference_url": {"skmetamorph": None},
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,
@@ -115,6 +114,9 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
+    # No sg_execution_times pages: they load DataTables' CSS and JS from CDNs,
+    # and the built pages must work offline.
+    "write_computation_times": False,
 }
 
 # -- HTML ----------------------------------------------------------------------

@@ -333,6 +333,29 @@ def test_built_math_renders_offline():
     assert any(fonts.glob("*.woff")), f"no MathJax fonts in {fonts}"
 
 
+_LINK_HREF = re.compile(r"<link\b[^>]*\bhref=\"([^\"]+)\"", re.IGNORECASE)
+
+
+@needs_build
+def test_no_built_page_loads_css_or_js_from_the_network():
+    # The pages work offline: no script or stylesheet from a CDN (the
+    # sg_execution_times pages of sphinx-gallery loaded DataTables from one;
+    # write_computation_times=False leaves them out).
+    assert not list(HTML.rglob("sg_execution_times.html"))
+    remote = {}
+    for page in HTML.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        links = [
+            href
+            for href in _LINK_HREF.findall(html)
+            if re.search(r"\.(css|js)\b", href) and re.match(r"(https?:)?//", href)
+        ]
+        scripts = [src for src in _SCRIPT_SRC.findall(html) if re.match(r"(https?:)?//", src)]
+        if links or scripts:
+            remote[str(page.relative_to(HTML))] = links + scripts
+    assert not remote, f"pages that load CSS or JS from the network: {remote}"
+
+
 @needs_build
 def test_built_api_page_toc_gives_whole_member_names():
     # The "On this page" list names members without their class, so that a
