@@ -1266,7 +1266,7 @@ class TorchClassifier(NeuralNetClassifier):
 
         Returns
         -------
-        activations : ndarray of shape (n_samples, *layer_shape), float32
+        activations : ndarray of shape (n_samples,) + layer_shape, float32
             The layer's output per row (``layer_shape`` is
             :meth:`layer_output_shape`).
 
