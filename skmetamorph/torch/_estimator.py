@@ -691,8 +691,19 @@ class TorchClassifier(NeuralNetClassifier):
 
     def _build_hint_loss(self, student_shape, targets, rebuild):
         student_layer, teacher_layer = self.hint
-        teacher_shape = tuple(targets[_FEATURE_KEY + teacher_layer].shape[1:])
+        key = _FEATURE_KEY + teacher_layer
+        teacher_shape = tuple(targets[key].shape[1:])
         current = getattr(self, "hint_loss_", None)
+        if (
+            current is not None
+            and not rebuild
+            and len(teacher_shape) == 1
+            and teacher_shape != current.teacher_shape
+            and teacher_shape[0] == int(np.prod(current.teacher_shape))
+        ):
+            # Flat rows of the shape the regressor was built for: restore it.
+            targets[key] = targets[key].reshape((-1,) + tuple(current.teacher_shape))
+            teacher_shape = tuple(current.teacher_shape)
         same = current is not None and (current.student_shape, current.teacher_shape) == (
             student_shape,
             teacher_shape,
