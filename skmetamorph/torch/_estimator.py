@@ -693,9 +693,12 @@ class TorchClassifier(NeuralNetClassifier):
         student_layer, teacher_layer = self.hint
         teacher_shape = tuple(targets[_FEATURE_KEY + teacher_layer].shape[1:])
         current = getattr(self, "hint_loss_", None)
-        same = current is not None and (current.student_shape, current.teacher_shape) == (
-            student_shape,
-            teacher_shape,
+        # Flat teacher rows of the same size fit the regressor too (its
+        # forward reshapes them), so a streamed fit may pass either form.
+        same = (
+            current is not None
+            and current.student_shape == student_shape
+            and int(np.prod(current.teacher_shape)) == int(np.prod(teacher_shape))
         )
         if same and not rebuild:
             return
