@@ -188,7 +188,7 @@ def test_relation_loss_brings_the_student_embedding_relations_closer(teacher, di
 
 
 def test_hard_labels_with_features_and_both_losses(teacher, digits):
-    X, y, X_test, y_test = digits
+    X, y = digits[:2]
     features = {name: teacher.transform(X, layer=name) for name in ("features.2", "classifier.2")}
     student = TorchClassifier(
         SmallCNN, module__channels=(4,), module__hidden_units=16, random_state=0,
@@ -204,7 +204,7 @@ def test_hard_labels_with_features_and_both_losses(teacher, digits):
 
 
 def test_partial_fit_keeps_the_regressor_and_checks_its_shapes(teacher, digits):
-    X, y = digits[:2]
+    X = digits[0]
     soft = _soft(teacher, X)
     features = {"features.5": teacher.transform(X, layer="features.5")}
     student = _mlp(max_epochs=1, hint=("layers.1", "features.5"))
