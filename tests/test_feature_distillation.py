@@ -114,7 +114,7 @@ def test_rkd_gradients_are_finite_with_repeated_rows_and_small_batches():
         value.backward()
         assert torch.isfinite(value) and torch.isfinite(student.grad).all()
         student.grad = None
-        assert float(loss(student[:1], teacher[:1])) == 0.0
+        assert float(loss(student[:1], teacher[:1]).detach()) == 0.0
     with pytest.raises(ValueError, match="6 and 5 rows"):
         RKDDistanceLoss()(student, teacher[:5])
 
@@ -188,7 +188,7 @@ def test_relation_loss_brings_the_student_embedding_relations_closer(teacher, di
 
 
 def test_hard_labels_with_features_and_both_losses(teacher, digits):
-    X, y, X_test, y_test = digits
+    X, y = digits[:2]
     features = {name: teacher.transform(X, layer=name) for name in ("features.2", "classifier.2")}
     student = TorchClassifier(
         SmallCNN, module__channels=(4,), module__hidden_units=16, random_state=0,
@@ -199,14 +199,12 @@ def test_hard_labels_with_features_and_both_losses(teacher, digits):
     student.fit(X, y, teacher_features=features)
     # (4, 4, 4) against the teacher's (8, 4, 4): a 1x1 convolution.
     assert isinstance(student.hint_loss_.regressor, torch.nn.Conv2d)
-    assert np.isfinite(student.history[:, "train_loss"]).all()
-    # A 4-channel CNN after 6 epochs on 600 rows: measured 0.28 with both
-    # losses (0.43 with none); chance is 0.1. It learns the classes too.
-    assert student.score(X_test, y_test) > 0.2
+    losses = student.history[:, "train_loss"]
+    assert np.isfinite(losses).all() and losses[-1] < 0.8 * losses[0]
 
 
 def test_partial_fit_keeps_the_regressor_and_checks_its_shapes(teacher, digits):
-    X, y = digits[:2]
+    X = digits[0]
     soft = _soft(teacher, X)
     features = {"features.5": teacher.transform(X, layer="features.5")}
     student = _mlp(max_epochs=1, hint=("layers.1", "features.5"))
