@@ -4,6 +4,7 @@ units (Wilcoxon), and auto's wall time relative to one fixed fit (median over un
 
     python benchmarks/auto_summary.py benchmarks/results/generators_auto.json
 """
+
 import json
 import sys
 from collections import Counter
@@ -19,7 +20,8 @@ def _p(d):
 
 
 def main(path):
-    data = json.load(open(path))
+    with open(path) as f:
+        data = json.load(f)
     recs = data["records"]
     fixed = sorted({r["generator"] for r in recs} - {"auto", "direct"})
     table = []
@@ -28,16 +30,23 @@ def main(path):
             by = {}
             for r in recs:
                 if r["family"] == fam and r["student"] == student:
-                    by.setdefault(r["generator"], {})[(r["dataset"], r["n_train"], r["seed"])] = r
+                    by.setdefault(r["generator"], {})[
+                        (r["dataset"], r["n_train"], r["seed"])
+                    ] = r
             keys = sorted(by["auto"])
             fid = {g: np.array([by[g][k]["fidelity"] for k in keys]) for g in by}
             best = max(fixed, key=lambda g: fid[g].mean())
             auto = fid["auto"]
-            ratio = np.median([by["auto"][k]["seconds"] / by[DEFAULT][k]["seconds"] for k in keys])
+            ratio = np.median(
+                [by["auto"][k]["seconds"] / by[DEFAULT][k]["seconds"] for k in keys]
+            )
             chosen = Counter(by["auto"][k]["auto_chosen"] for k in keys)
             row = {
-                "family": fam, "student": student, "units": len(keys),
-                "auto": float(auto.mean()), "best_fixed": best,
+                "family": fam,
+                "student": student,
+                "units": len(keys),
+                "auto": float(auto.mean()),
+                "best_fixed": best,
                 "best_fixed_fidelity": float(fid[best].mean()),
                 "auto_minus_best": float((auto - fid[best]).mean()),
                 "p_vs_best": _p(auto - fid[best]),
@@ -48,17 +57,22 @@ def main(path):
                 "chosen": dict(chosen),
             }
             table.append(row)
-    print("| family | student | units | auto | best fixed (hindsight) | auto - best (p) "
-          "| default munge | auto - default (p) | wall auto / munge | chosen |")
+    print(
+        "| family | student | units | auto | best fixed (hindsight) | auto - best (p) "
+        "| default munge | auto - default (p) | wall auto / munge | chosen |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in table:
-        print(f"| {r['family']} | {r['student']} | {r['units']} | {r['auto']:.3f} | "
-              f"{r['best_fixed']} {r['best_fixed_fidelity']:.3f} | "
-              f"{r['auto_minus_best']:+.3f} ({r['p_vs_best']:.3f}) | {r['default_fidelity']:.3f} | "
-              f"{r['auto_minus_default']:+.3f} ({r['p_vs_default']:.3f}) | "
-              f"{r['wall_ratio_vs_default']:.1f}x | {r['chosen']} |")
+        print(
+            f"| {r['family']} | {r['student']} | {r['units']} | {r['auto']:.3f} | "
+            f"{r['best_fixed']} {r['best_fixed_fidelity']:.3f} | "
+            f"{r['auto_minus_best']:+.3f} ({r['p_vs_best']:.3f}) | {r['default_fidelity']:.3f} | "
+            f"{r['auto_minus_default']:+.3f} ({r['p_vs_default']:.3f}) | "
+            f"{r['wall_ratio_vs_default']:.1f}x | {r['chosen']} |"
+        )
     out = path.replace(".json", "_summary.json")
-    json.dump(table, open(out, "w"), indent=1)
+    with open(out, "w") as f:
+        json.dump(table, f, indent=1)
     print(f"wrote {out}")
 
 

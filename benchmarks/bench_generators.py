@@ -56,13 +56,14 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS_DIR, Steps, markdown_table, write_json  # noqa: E402
-from bench_tabular import SYNTHETIC_TEST_ROWS, _wilcoxon_p, fit_metamorphosis  # noqa: E402
-from bench_tabular import load as load_tabular  # noqa: E402
+from _common import RESULTS_DIR, Steps, markdown_table, write_json
+from bench_tabular import SYNTHETIC_TEST_ROWS, _wilcoxon_p, fit_metamorphosis
+from bench_tabular import load as load_tabular
 
-from skmetamorph.samplers import (  # noqa: E402
+from skmetamorph.samplers import (
     MUNGE,
     SPUNGE,
+    AutoSampler,
     CTGANSampler,
     ForestLeafSampler,
     GaussianCopulaSampler,
@@ -75,7 +76,6 @@ from skmetamorph.samplers import (  # noqa: E402
     UniformSampler,
     UnionSampler,
 )
-from skmetamorph.samplers import AutoSampler  # noqa: E402
 
 STUDENTS = {
     "dt": lambda seed: DecisionTreeClassifier(min_samples_split=10, random_state=seed),
@@ -202,7 +202,7 @@ def run_unit(dataset, n_train, seed, generators, args):
         "family": family(dataset),
         "n_train": n_train,
         "seed": seed,
-        "n_classes": int(len(np.unique(y_train))),
+        "n_classes": len(np.unique(y_train)),
         "teacher_accuracy": float(np.mean(teacher_test == y_test)),
         "teacher_seconds": teacher_seconds,
     }

@@ -1,5 +1,7 @@
 """AutoSampler: chooses the candidate that teaches the student best, within the budget."""
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_moons, make_regression
@@ -9,13 +11,22 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skmetamorph import MetamorphosisClassifier
 from skmetamorph.base import BaseTransferSampler
-from skmetamorph.samplers import MUNGE, AutoSampler, PoolSampler, UniformSampler, resolve_auto
+from skmetamorph.samplers import (
+    MUNGE,
+    AutoSampler,
+    PoolSampler,
+    UniformSampler,
+    resolve_auto,
+)
 
 
 class _ShiftedSampler(BaseTransferSampler):
     """Rows far off the data: a transfer set that teaches nothing."""
 
-    _parameter_constraints: dict = {"n_samples": [int, float], "random_state": ["random_state"]}
+    _parameter_constraints: dict = {
+        "n_samples": [int, float],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, n_samples=1.0, random_state=None):
         self.n_samples = n_samples
@@ -29,7 +40,7 @@ class _ShiftedSampler(BaseTransferSampler):
 class _RecordingStudent(DecisionTreeClassifier):
     """Records every row it was fitted on (class-level, clones share it)."""
 
-    seen = []
+    seen: ClassVar[list] = []
 
     def fit(self, X, y, sample_weight=None):
         type(self).seen.append(np.array(X, copy=True))
@@ -43,7 +54,11 @@ def _moons():
 
 def test_chooses_the_clearly_best_candidate():
     X, y, teacher = _moons()
-    candidates = [("shifted", _ShiftedSampler()), ("munge", MUNGE()), ("shifted2", _ShiftedSampler())]
+    candidates = [
+        ("shifted", _ShiftedSampler()),
+        ("munge", MUNGE()),
+        ("shifted2", _ShiftedSampler()),
+    ]
     sampler = AutoSampler(candidates, n_samples=3.0, random_state=0)
     rows = sampler.fit_generate(X, y, teacher=teacher)
     assert sampler.chosen_ == "munge"
@@ -71,7 +86,11 @@ def test_budget_is_respected_and_counted():
     sampler.fit_generate(X, y, teacher=Counting())
     assert sum(calls) == sampler.n_teacher_rows_  # every row, candidates' own calls too
     calls.clear()
-    candidates = [("munge", MUNGE()), ("pool", PoolSampler()), ("far", _ShiftedSampler())]
+    candidates = [
+        ("munge", MUNGE()),
+        ("pool", PoolSampler()),
+        ("far", _ShiftedSampler()),
+    ]
     sampler = AutoSampler(candidates, n_samples=2.0, budget=1500, random_state=0)
     rows = sampler.fit_generate(X, y, teacher=Counting())
     assert sum(calls) == sampler.n_teacher_rows_
@@ -93,7 +112,9 @@ def test_held_out_rows_never_train_the_scoring_student():
     sampler.fit_generate(X, y, teacher=teacher)
     # Each scoring student saw a pool of the other folds: it must never hold
     # all the training rows, and the pool students must miss a whole fold.
-    pool_fits = [rows for rows in _RecordingStudent.seen if len(rows) and np.isin(rows, X).all()]
+    pool_fits = [
+        rows for rows in _RecordingStudent.seen if len(rows) and np.isin(rows, X).all()
+    ]
     assert len(pool_fits) == 3
     for rows in pool_fits:
         assert len(rows) == 200  # two of three folds, the third held out
@@ -153,7 +174,11 @@ def test_through_the_meta_estimator():
     model = MetamorphosisClassifier(
         RandomForestClassifier(random_state=0),
         DecisionTreeClassifier(max_leaf_nodes=8, random_state=0),
-        AutoSampler(student=DecisionTreeClassifier(max_leaf_nodes=8), n_samples=3.0, random_state=0),
+        AutoSampler(
+            student=DecisionTreeClassifier(max_leaf_nodes=8),
+            n_samples=3.0,
+            random_state=0,
+        ),
     ).fit(X, y)
     assert model.score(X, y) > 0.7
 

@@ -189,7 +189,9 @@ class AutoSampler(BaseTransferSampler):
         held_out = np.asarray(teacher.predict(self._with_feature_names(X)))
         folds = list(KFold(self.cv, shuffle=True, random_state=_seed(rng)).split(X))
         per_row = {name: np.empty(n_rows) for name, _ in candidates}
-        predictions = {name: np.empty_like(held_out, dtype=np.float64) for name, _ in candidates}
+        predictions = {
+            name: np.empty_like(held_out, dtype=np.float64) for name, _ in candidates
+        }
         for train, test in folds:
             y_train = None if y is None else y[train]
             for name, candidate in candidates:
@@ -203,7 +205,9 @@ class AutoSampler(BaseTransferSampler):
                 if task == "classification":
                     per_row[name][test] = predicted == held_out[test]
                 else:
-                    predictions[name][test] = predicted.reshape(len(test), -1).mean(axis=1)
+                    predictions[name][test] = predicted.reshape(len(test), -1).mean(
+                        axis=1
+                    )
         if task == "regression":
             target = held_out.reshape(n_rows, -1).mean(axis=1).astype(np.float64)
         scores = {}
@@ -219,7 +223,9 @@ class AutoSampler(BaseTransferSampler):
             scores[name] = {"score": score, "low": float(low), "high": float(high)}
         # Ties go to the earlier candidate: the order of candidates is a preference.
         chosen = max(scores, key=lambda name: scores[name]["score"])
-        final = self._draw(dict(candidates)[chosen], X, y, teacher, n_final, rng, fit=True)
+        final = self._draw(
+            dict(candidates)[chosen], X, y, teacher, n_final, rng, fit=True
+        )
 
         self.chosen_ = chosen
         self.sampler_ = final[1]
@@ -252,7 +258,9 @@ class AutoSampler(BaseTransferSampler):
             named.append((name, sampler))
         names = [name for name, _ in named]
         if len(set(names)) != len(names):
-            raise ValueError(f"AutoSampler's candidate names must be unique; got {names}.")
+            raise ValueError(
+                f"AutoSampler's candidate names must be unique; got {names}."
+            )
         return named
 
     def _n_scoring(self, n_final, n_rows, n_candidates):
@@ -261,7 +269,7 @@ class AutoSampler(BaseTransferSampler):
         elif isinstance(self.scoring_rows, Integral):
             n = int(self.scoring_rows)
         else:
-            n = max(1, int(round(self.scoring_rows * n_final)))
+            n = max(1, round(self.scoring_rows * n_final))
         if self.budget is not None:
             left = self.budget - n_rows - n_final
             # Upper bound per candidate and fold; the pool may make fewer rows.
@@ -287,7 +295,8 @@ class AutoSampler(BaseTransferSampler):
         seeds = {
             key: _seed(rng)
             for key in sorted(params)
-            if params[key] is None and (key == "random_state" or key.endswith("__random_state"))
+            if params[key] is None
+            and (key == "random_state" or key.endswith("__random_state"))
         }
         return student.set_params(**seeds)
 
@@ -303,7 +312,9 @@ class AutoSampler(BaseTransferSampler):
         sampler.set_params(**new)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*an int is a number of rows")
-            rows = np.asarray(sampler.fit_generate(X, y, teacher=teacher), dtype=X.dtype)
+            rows = np.asarray(
+                sampler.fit_generate(X, y, teacher=teacher), dtype=X.dtype
+            )
         if self.budget is not None and not fit and rows.shape[0] > n:
             # A sampler without n_samples (the pool) is cut down to the budget's share.
             rows = rows[rng.permutation(rows.shape[0])[:n]]
@@ -366,7 +377,9 @@ def resolve_auto(transfer_sampler, student, task):
         AutoSampler keeps its default student.
     """
     if task not in ("classification", "regression"):
-        raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}.")
+        raise ValueError(
+            f"task must be 'classification' or 'regression'; got {task!r}."
+        )
     if isinstance(transfer_sampler, str):
         if transfer_sampler != "auto":
             raise ValueError(
@@ -374,10 +387,17 @@ def resolve_auto(transfer_sampler, student, task):
                 "accepted is 'auto'."
             )
         transfer_sampler = AutoSampler()
-    if not isinstance(transfer_sampler, AutoSampler) or transfer_sampler.student is not None:
+    if (
+        not isinstance(transfer_sampler, AutoSampler)
+        or transfer_sampler.student is not None
+    ):
         return transfer_sampler
-    fits = callable(getattr(student, "fit", None)) and callable(getattr(student, "predict", None))
-    matches = is_classifier(student) if task == "classification" else is_regressor(student)
+    fits = callable(getattr(student, "fit", None)) and callable(
+        getattr(student, "predict", None)
+    )
+    matches = (
+        is_classifier(student) if task == "classification" else is_regressor(student)
+    )
     if not (fits and matches):
         return transfer_sampler
     return clone(transfer_sampler).set_params(student=clone(student))
