@@ -183,12 +183,45 @@ def test_through_the_meta_estimator():
     assert model.score(X, y) > 0.7
 
 
-@pytest.mark.xfail(strict=True, reason="waiting for the lead's wiring of 'auto'")
 def test_auto_string_on_the_classifier():
     X, y = make_classification(300, 6, random_state=0)
     model = MetamorphosisClassifier(
         RandomForestClassifier(random_state=0),
         DecisionTreeClassifier(max_leaf_nodes=8, random_state=0),
         "auto",
+        random_state=0,
     ).fit(X, y)
     assert model.score(X, y) > 0.7
+    sampler = model.transfer_sampler_
+    assert isinstance(sampler, AutoSampler) and sampler.chosen_ in sampler.scores_
+    # The meta-estimator's own student scored the candidates.
+    assert sampler.student.get_params()["max_leaf_nodes"] == 8
+
+
+def test_auto_string_on_the_regressor():
+    from sklearn.datasets import make_regression
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.tree import DecisionTreeRegressor
+
+    from skmetamorph import MetamorphosisRegressor
+
+    X, y = make_regression(200, 4, noise=1.0, random_state=0)
+    model = MetamorphosisRegressor(
+        RandomForestRegressor(n_estimators=20, random_state=0),
+        DecisionTreeRegressor(max_depth=4, random_state=0),
+        "auto",
+        random_state=0,
+    ).fit(X, y)
+    sampler = model.transfer_sampler_
+    assert isinstance(sampler, AutoSampler)
+    assert sampler.student.get_params()["max_depth"] == 4
+    assert model.fidelity(X) > 0.5
+
+
+def test_other_strings_are_refused():
+    X, y = make_classification(60, 4, random_state=0)
+    model = MetamorphosisClassifier(
+        RandomForestClassifier(n_estimators=5), DecisionTreeClassifier(), "best"
+    )
+    with pytest.raises(ValueError, match="transfer_sampler"):
+        model.fit(X, y)

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.model_selection import KFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils._param_validation import HasMethods, Interval
+from ..utils._sklearn_compat import HasMethods, Interval
 
 from ..base import BaseTransferSampler
 from ._density import GMMSampler, KDESampler
