@@ -712,34 +712,30 @@ def plot(summary, report, path, title, reference=HINTON):
 
 
 # ------------------------------------------------- features and relations
-def distill_with_features(teacher, student, X, temperature):
-    """``student`` trained on the teacher's soft labels and the layers it asks for.
+def distill_with_features(teacher, student, X, y, temperature):
+    """``student`` distilled from ``teacher`` through the public meta-estimator.
 
-    What the meta-estimator will do once it labels teacher activations (the
-    student's tag ``teacher_layers``), done by hand on a fixed transfer set
-    ``X``. To switch to the public API, replace the body by::
-
-        MetamorphosisClassifier(FrozenEstimator(teacher), student,
-                                IdentitySampler(), labels="soft",
-                                temperature=temperature,
-                                random_state=seed).fit(X, y)
-
-    (and read ``model.student_``); nothing else in this file changes.
+    The transfer set is the training rows themselves (``PoolSampler`` over
+    rows that are all labeled, ``include_labeled=False``: the teacher's soft
+    labels at ``temperature`` only). A student whose tag names teacher layers
+    (``hint``, ``relation``) gets their activations too: the meta-estimator
+    labels them with the soft labels (``FeatureDistillationTargets``).
+    Returns the fitted student.
     """
-    from skmetamorph.utils import get_metamorph_tags
+    from sklearn.frozen import FrozenEstimator
 
-    logits = teacher.predict_logits(X).astype(np.float64) / temperature
-    soft = np.exp(logits - logits.max(axis=1, keepdims=True))
-    soft /= soft.sum(axis=1, keepdims=True)
-    layers = get_metamorph_tags(student).student.teacher_layers
-    features = {layer: teacher.transform(X, layer=layer) for layer in layers}
-    return student.fit(
-        X,
-        soft,
-        classes=teacher.classes_,
+    from skmetamorph import MetamorphosisClassifier
+    from skmetamorph.samplers import PoolSampler
+
+    model = MetamorphosisClassifier(
+        FrozenEstimator(teacher),
+        student,
+        PoolSampler(),
+        labels="soft",
         temperature=temperature,
-        teacher_features=features or None,
-    )
+        include_labeled=False,
+    ).fit(X, y)
+    return model.student_
 
 
 def feature_variants(seed, data, config, steps):
@@ -774,7 +770,7 @@ def feature_variants(seed, data, config, steps):
             steps.step(f"seed {seed}: {name}")
             student = net(spec["kind"], seed, config).set_params(**params)
             with Timer() as t:
-                distill_with_features(teacher, student, run.X, temperature)
+                student = distill_with_features(teacher, student, run.X, run.y, temperature)
             run.record(
                 name,
                 student_name,

@@ -56,13 +56,14 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS_DIR, Steps, markdown_table, write_json  # noqa: E402
-from bench_tabular import SYNTHETIC_TEST_ROWS, _wilcoxon_p, fit_metamorphosis  # noqa: E402
-from bench_tabular import load as load_tabular  # noqa: E402
+from _common import RESULTS_DIR, Steps, markdown_table, write_json
+from bench_tabular import SYNTHETIC_TEST_ROWS, _wilcoxon_p, fit_metamorphosis
+from bench_tabular import load as load_tabular
 
-from skmetamorph.samplers import (  # noqa: E402
+from skmetamorph.samplers import (
     MUNGE,
     SPUNGE,
+    AutoSampler,
     CTGANSampler,
     ForestLeafSampler,
     GaussianCopulaSampler,
@@ -107,6 +108,8 @@ GENERATORS = {
     "ctgan": (lambda n: CTGANSampler(n_samples=n), "CTGANSampler()"),
     "tvae": (lambda n: TVAESampler(n_samples=n), "TVAESampler()"),
     "copula": (lambda n: GaussianCopulaSampler(n_samples=n), "GaussianCopulaSampler()"),
+    # The student is filled in by transfer_sampler: AutoSampler scores candidates with it.
+    "auto": (lambda n: AutoSampler(n_samples=n), "AutoSampler() (default candidates, the student)"),
 }
 #: The optional extra each generator needs, and a module that tells whether it is installed.
 EXTRAS = {
@@ -158,12 +161,13 @@ def load(name, n_train, seed):
     return train_test_split(X, y, train_size=n_train, random_state=seed, stratify=y)
 
 
-def transfer_sampler(generator, n_train, transfer_size):
+def transfer_sampler(generator, n_train, transfer_size, student=None):
     """The training rows (relabeled by the teacher) topped up with the generator's rows."""
     make, _ = GENERATORS[generator]
-    return UnionSampler(
-        [("labeled", PoolSampler(pool="all")), (generator, make(transfer_size - n_train))]
-    )
+    sampler = make(transfer_size - n_train)
+    if generator == "auto":
+        sampler.set_params(student=student)
+    return UnionSampler([("labeled", PoolSampler(pool="all")), (generator, sampler)])
 
 
 def _sampler_details(clf, generator):
@@ -176,6 +180,12 @@ def _sampler_details(clf, generator):
         }
     if generator == "munge_redraw":
         return {"munge_copies_redrawn": sampler.n_copies_redrawn_}
+    if generator == "auto":
+        return {
+            "auto_chosen": sampler.chosen_,
+            "auto_scores": {k: v["score"] for k, v in sampler.scores_.items()},
+            "auto_teacher_rows": sampler.n_teacher_rows_total_,
+        }
     return {}
 
 
@@ -196,7 +206,7 @@ def run_unit(dataset, n_train, seed, generators, args):
         "family": family(dataset),
         "n_train": n_train,
         "seed": seed,
-        "n_classes": int(len(np.unique(y_train))),
+        "n_classes": len(np.unique(y_train)),
         "teacher_accuracy": float(np.mean(teacher_test == y_test)),
         "teacher_seconds": teacher_seconds,
     }
@@ -224,7 +234,7 @@ def run_unit(dataset, n_train, seed, generators, args):
             clf, seconds = fit_metamorphosis(
                 teacher,
                 STUDENTS[student](seed),
-                transfer_sampler(generator, n_train, args.transfer_size),
+                transfer_sampler(generator, n_train, args.transfer_size, STUDENTS[student](seed)),
                 "hard",
                 seed,
                 X_train,

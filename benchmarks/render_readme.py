@@ -1049,6 +1049,66 @@ def distill_section(d):
     return "\n\n".join(parts)
 
 
+def distill_features_section(d):
+    """Hints and relations (``bench_distill.py --features``): what paid and what did not."""
+    config, machine = d["config"], d["environment"]["machine"]
+    by_name = {row["name"]: row for row in d["summary"]}
+    rows = [
+        [
+            row["name"],
+            f"{row['n_parameters']:,}",
+            f"**{row['errors_mean']:.1f}** ± {row['errors_std']:.1f}",
+            " / ".join(map(str, row["errors"])),
+            "" if row["fidelity_mean"] is None else f"{row['fidelity_mean']:.4f}",
+            f"{row['seconds_mean']:.0f}",
+        ]
+        for row in d["summary"]
+    ]
+    verdicts = []
+    for c in d["comparisons"]:
+        if not c["n"]:
+            continue
+        paid = c["mean"] < 0 and c["wins"] == c["n"]
+        seconds = by_name[c["better"]]["seconds_mean"] / max(
+            by_name[c["worse"]]["seconds_mean"], 1e-9
+        )
+        verdicts.append(
+            f"- {c['better']} vs {c['worse']}: **{c['mean']:+.1f}** errors (per seed "
+            f"{', '.join(f'{x:+d}' for x in c['differences'])}; fewer on {c['wins']} of "
+            f"{c['n']} seeds; {seconds:.1f}× the fit time): "
+            + ("**paid**" if paid else "did not pay")
+        )
+    students = "; ".join(
+        f"{name}: hint {tuple(spec['hint'])}, relation {tuple(spec['relation'])}"
+        for name, spec in d["students"].items()
+    )
+    return "\n\n".join(
+        [
+            "### Hints and relations: feature- and relation-based distillation",
+            f"`python benchmarks/bench_distill.py --features` ({d['total_seconds'] / 60:.0f} min on "
+            f"{machine['cpu_count']} CPU cores, {config['torch_threads']} torch thread): "
+            f"{d['protocol']}. Every student goes through `MetamorphosisClassifier(teacher, "
+            'student, labels="soft")`; a student with `hint` or `relation` gets the teacher\'s '
+            "activations of the named layers with its soft labels (FitNets' hint loss through a "
+            "learned regressor, RKD's distance and angle terms at weights 25 and 50). "
+            f"Layers (student, teacher): {students}.",
+            _table(
+                [
+                    "model",
+                    "parameters",
+                    "test errors (mean ± std)",
+                    "per seed",
+                    "fidelity to its teacher",
+                    "fit time (s)",
+                ],
+                rows,
+            ),
+            'Paired by seed (negative: the first has fewer errors; "paid" means fewer errors on '
+            "every seed):\n\n" + "\n".join(verdicts),
+        ]
+    )
+
+
 SECTIONS = {
     "demo": demo_section,
     "speed": speed_section,
@@ -1058,6 +1118,7 @@ SECTIONS = {
     "adaptive": adaptive_section,
     "mnist": mnist_section,
     "distill": distill_section,
+    "distill_features": distill_features_section,
 }
 
 

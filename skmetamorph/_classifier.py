@@ -61,10 +61,13 @@ class MetamorphosisClassifier(ClassifierMixin, BaseMetamorphosis):
         The student, any scikit-learn classifier; or any regressor with
         ``labels="proba"`` or ``"logit"``. Cloned and fitted on the transfer
         set.
-    transfer_sampler : BaseTransferSampler, default=None
+    transfer_sampler : BaseTransferSampler, "auto" or None, default=None
         Makes the rows of the transfer set. ``None`` means
         :class:`~skmetamorph.samplers.PoolSampler`: the unlabeled rows where
         there are any, else all rows, relabeled by the teacher.
+        ``"auto"`` means :class:`~skmetamorph.samplers.AutoSampler` scoring
+        its candidate samplers with this estimator's student (see
+        :ref:`choosing_a_sampler`).
     labels : {"hard", "soft", "proba", "logit"}, default="hard"
         What the student learns from the teacher.
         ``"hard"``: the teacher's predicted class.

@@ -55,10 +55,12 @@ from ._progress import Progress, Stage
 from ._teachers import fit_teacher, needs_no_data
 from .base import transfer_plan
 from .samplers import PoolSampler
+from .samplers._auto import resolve_auto
 from .utils._data import with_feature_names
 from .utils._sklearn_compat import (
     HasMethods,
     Interval,
+    StrOptions,
     _check_sample_weight,
     _fit_context,
     _routing_enabled,
@@ -386,7 +388,7 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {
         "teacher": [HasMethods(["fit", "predict"]), list],
         "student": [HasMethods(["fit", "predict"])],
-        "transfer_sampler": [HasMethods(["fit_generate"]), None],
+        "transfer_sampler": [HasMethods(["fit_generate"]), StrOptions({"auto"}), None],
         "include_labeled": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         # n_jobs=0 means nothing in joblib: rejected here, whatever the chunks.
@@ -864,7 +866,12 @@ class BaseMetamorphosis(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         return dict(get_metamorph_tags(student).student.partial_fit_params)
 
     def _sampler(self):
-        return self.transfer_sampler if self.transfer_sampler is not None else PoolSampler()
+        """The sampler to use: the pool by default; ``"auto"`` an AutoSampler scoring with the student."""
+        if self.transfer_sampler is None:
+            return PoolSampler()
+        # The class says the task (not get_tags: the tags ask for this sampler).
+        task = "classification" if self._kind[0] == "classifier" else "regression"
+        return resolve_auto(self.transfer_sampler, self.student, task)
 
     def _teacher_list(self):
         return list(self.teacher) if isinstance(self.teacher, list) else [self.teacher]

@@ -48,10 +48,13 @@ class MetamorphosisRegressor(RegressorMixin, BaseMetamorphosis):
     student : estimator
         The student, any scikit-learn regressor. Cloned and fitted on the
         transfer set.
-    transfer_sampler : BaseTransferSampler, default=None
+    transfer_sampler : BaseTransferSampler, "auto" or None, default=None
         Makes the rows of the transfer set. ``None`` means
         :class:`~skmetamorph.samplers.PoolSampler`: the unlabeled rows where
-        there are any, else all rows, relabeled by the teacher. Samplers see
+        there are any, else all rows, relabeled by the teacher.
+        ``"auto"`` means :class:`~skmetamorph.samplers.AutoSampler` scoring
+        its candidate samplers with this estimator's student (see
+        :ref:`choosing_a_sampler`). Samplers see
         ``y`` as a 1d marker (``-1`` unlabeled, ``0`` labeled): regression
         targets are not classes.
     include_labeled : bool, default=True

@@ -8,6 +8,7 @@ from skmetamorph.samplers import (
     MUNGE,
     SPUNGE,
     AdaptiveSampler,
+    AutoSampler,
     BoundarySampler,
     ConfidenceSampler,
     ElasticDistortionSampler,
@@ -58,6 +59,8 @@ SAMPLERS = [
     ElasticDistortionSampler(n_samples=2.0, alpha=2.0, sigma=1.0, mode="nearest"),
     # The teacher labels its rows in rounds (MUNGE candidates, the default).
     AdaptiveSampler(budget=40, round_size=10),
+    # Scores two candidates with its default 8-leaf tree on 2 folds.
+    AutoSampler([MUNGE(), KDESampler()], n_samples=2.0),
 ]
 
 

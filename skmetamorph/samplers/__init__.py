@@ -5,6 +5,7 @@ Each family lives in its own module; all are estimators with the one-shot verb
 """
 
 from ._adaptive import AdaptiveSampler
+from ._auto import AutoSampler, resolve_auto
 from ._boundary import BoundarySampler, teacher_uncertainty
 from ._compose import UnionSampler
 from ._confidence import ConfidenceSampler
@@ -22,6 +23,7 @@ from ._qmc import HaltonSampler, LatinHypercubeSampler, SobolSampler
 
 __all__ = [
     "AdaptiveSampler",
+    "AutoSampler",
     "BoundarySampler",
     "CTGANSampler",
     "ConfidenceSampler",
@@ -44,5 +46,6 @@ __all__ = [
     "TVAESampler",
     "UniformSampler",
     "UnionSampler",
+    "resolve_auto",
     "teacher_uncertainty",
 ]

@@ -219,6 +219,27 @@ class TorchClassifier(NeuralNetClassifier):
     verbose : int, default=0
         skorch's epoch table is printed when 1; quiet by default like
         scikit-learn estimators.
+    hint : tuple of (str, str) or None, default=None
+        FitNets hint (Romero et al. 2015): ``(student_layer, teacher_layer)``,
+        names of ``module_.named_modules()`` of this net and of the teacher.
+        The student layer, through a learned regressor (``hint_loss_``, a
+        :class:`HintLoss`: 1x1 convolution or linear), is trained to match
+        the teacher layer's activations, given to ``fit`` as
+        ``teacher_features``.
+    hint_weight : float >= 0, default=1.0
+        Weight of the hint's MSE next to the logit term.
+    hint_epochs : int >= 0, default=0
+        FitNets' first stage: in :meth:`fit`, this many epochs on the hint
+        alone (the student up to its guided layer and the regressor) before
+        the ``max_epochs`` of the whole loss. Not applied by ``partial_fit``.
+    relation : tuple of (str, str) or None, default=None
+        Relational KD (Park et al. 2019): ``(student_layer, teacher_layer)``
+        whose embeddings' distances and angles within each batch the student
+        reproduces (:class:`RKDDistanceLoss`, :class:`RKDAngleLoss`).
+    rkd_distance_weight : float >= 0, default=25.0
+        Weight of the RKD distance term (the paper's value).
+    rkd_angle_weight : float >= 0, default=50.0
+        Weight of the RKD angle term (the paper's value).
     iterator_train__shuffle : bool, default=True
         Shuffle the training rows every epoch (skorch's default is False).
         The rows a metamorphosis gives its student come in blocks (labeled
@@ -246,6 +267,9 @@ class TorchClassifier(NeuralNetClassifier):
         labels).
     alpha_ : float
         Weight of the true labels of the last fit (1.0 for hard labels).
+    hint_loss_ : HintLoss
+        With ``hint``: the loss and its trained regressor. Not part of
+        ``module_``: never used to predict, not counted in its parameters.
     module_ : torch.nn.Module
         The trained network (skorch's attribute), and the rest of skorch's
         fitted attributes (``history_``, ``optimizer_``, ...).
@@ -691,9 +715,12 @@ class TorchClassifier(NeuralNetClassifier):
         student_layer, teacher_layer = self.hint
         teacher_shape = tuple(targets[_FEATURE_KEY + teacher_layer].shape[1:])
         current = getattr(self, "hint_loss_", None)
-        same = current is not None and (current.student_shape, current.teacher_shape) == (
-            student_shape,
-            teacher_shape,
+        # Flat teacher rows of the same size fit the regressor too (its
+        # forward reshapes them), so a streamed fit may pass either form.
+        same = (
+            current is not None
+            and current.student_shape == student_shape
+            and int(np.prod(current.teacher_shape)) == int(np.prod(teacher_shape))
         )
         if same and not rebuild:
             return

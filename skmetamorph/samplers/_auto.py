@@ -1,0 +1,383 @@
+"""Automatic choice of the transfer sampler: score candidates by held-out fidelity."""
+
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.model_selection import KFold
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from ..base import BaseTransferSampler
+from ..utils._sklearn_compat import HasMethods, Interval
+from ._density import GMMSampler, KDESampler
+from ._forest import ForestLeafSampler
+from ._hotdeck import SPUNGE
+from ._munge import MUNGE
+from ._pool import PoolSampler
+
+__all__ = ["AutoSampler", "resolve_auto"]
+
+#: Bootstrap resamples of the held-out rows for each candidate's interval.
+_N_BOOTSTRAP = 200
+
+
+def _default_candidates():
+    # Chosen from bench_generators.py and the seven-set study of issue 23: each
+    # of these was the best sampler somewhere, none everywhere.
+    return [
+        ("munge", MUNGE()),
+        ("kde", KDESampler()),
+        ("gmm_bic", GMMSampler(n_components="bic", covariance_type="bic")),
+        ("forest_leaf", ForestLeafSampler()),
+        ("spunge", SPUNGE()),
+        ("pool", PoolSampler()),
+    ]
+
+
+class AutoSampler(BaseTransferSampler):
+    """Choose the transfer sampler for the data at hand, by held-out fidelity.
+
+    No one sampler makes the best transfer set everywhere. This one tries
+    ``candidates`` and keeps the one whose transfer set teaches ``student``
+    best:
+
+    1. the training rows are split into ``cv`` folds; the teacher labels
+       them once (they are the held-out rows);
+    2. for each fold and candidate, the candidate is fitted on the other
+       folds and makes ``scoring_rows`` rows; the teacher labels them (once);
+       a clone of ``student`` is fitted on them and scored on the fold's
+       rows: agreement with the teacher (classification) or R² to the
+       teacher (regression). A held-out row is never seen by the candidate
+       that made the scoring student's rows, nor by that student;
+    3. the candidate with the best score over all held-out rows is refitted
+       on all rows and makes the ``n_samples`` rows returned.
+
+    The teacher is never refitted. The scoring rows are labeled once and then
+    thrown away; the returned rows are labeled by the meta-estimator as for
+    any sampler.
+
+    Parameters
+    ----------
+    candidates : list of samplers or of (name, sampler) pairs, default=None
+        The transfer samplers to choose from. ``None``: MUNGE, KDE, GMM with
+        components and covariance chosen by BIC, forest-leaf, SPUNGE and the
+        pool itself (:class:`PoolSampler`).
+    student : estimator, default=None
+        Fitted on each candidate's scoring rows. Pass the meta-estimator's
+        student (:func:`resolve_auto` does). ``None``: a
+        :class:`~sklearn.tree.DecisionTreeClassifier` (classification teacher)
+        or :class:`~sklearn.tree.DecisionTreeRegressor` with 8 leaves.
+    n_samples : int or float, default=1.0
+        Rows returned: a count if an int, a multiple of ``len(X)`` if a
+        float. Candidates without ``n_samples`` (the pool) return their own
+        rows.
+    scoring_rows : int, float or None, default=None
+        Rows each candidate makes per fold to be scored: a count, or a
+        multiple of the returned ``n_samples`` if a float. ``None``:
+        ``n_samples / n_candidates``, so that all the scoring costs about as
+        many teacher rows as the final transfer set.
+    cv : int, default=2
+        Folds of the training rows. At least 2.
+    budget : int, default=None
+        Most teacher rows spent in all: held-out rows, scoring rows and the
+        rows returned (labeled afterwards by the meta-estimator). The scoring
+        rows shrink to fit; an error when even one row per candidate and fold
+        does not. Candidates that ask the teacher themselves (forest-leaf,
+        SPUNGE label the training rows) spend beyond that share; their rows
+        are counted in ``n_teacher_rows_`` but not foreseen. ``None``: no
+        limit.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the folds, the candidates and an unseeded student.
+
+    Attributes
+    ----------
+    chosen_ : str
+        Name of the chosen candidate.
+    sampler_ : sampler
+        The chosen candidate, fitted on all rows.
+    scores_ : dict of {str: dict}
+        Per candidate: ``"score"`` (held-out fidelity), ``"low"`` and
+        ``"high"`` (95% bootstrap interval over the held-out rows).
+    n_teacher_rows_ : int
+        Teacher rows spent inside the sampler: held-out rows, scoring rows
+        and any the candidates asked for themselves (counted, not estimated).
+    n_teacher_rows_total_ : int
+        ``n_teacher_rows_`` plus the rows returned, which the meta-estimator
+        labels: the fit's whole teacher-row spending.
+    n_features_in_ : int
+        Number of features seen during :meth:`fit_generate`.
+
+    See Also
+    --------
+    AdaptiveSampler : Spends a budget of teacher rows in rounds.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from skmetamorph.samplers import AutoSampler
+    >>> X, y = make_moons(200, noise=0.2, random_state=0)
+    >>> teacher = RandomForestClassifier(random_state=0).fit(X, y)
+    >>> sampler = AutoSampler(n_samples=5.0, random_state=0)
+    >>> sampler.fit_generate(X, y, teacher=teacher).shape
+    (1000, 2)
+    >>> sampler.chosen_ in sampler.scores_
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "candidates": [list, None],
+        "student": [HasMethods(["fit", "predict"]), None],
+        "n_samples": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, None, closed="neither"),
+        ],
+        "scoring_rows": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, None, closed="neither"),
+            None,
+        ],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "budget": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        candidates=None,
+        *,
+        student=None,
+        n_samples=1.0,
+        scoring_rows=None,
+        cv=2,
+        budget=None,
+        random_state=None,
+    ):
+        self.candidates = candidates
+        self.student = student
+        self.n_samples = n_samples
+        self.scoring_rows = scoring_rows
+        self.cv = cv
+        self.budget = budget
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------- work
+    def _fit_generate(self, X, y, teacher, rng):
+        if teacher is None or not callable(getattr(teacher, "predict", None)):
+            raise ValueError(
+                "AutoSampler scores candidates by fidelity to the teacher: pass a fitted "
+                "teacher, fit_generate(X, y, teacher=teacher)."
+            )
+        task = "classification" if hasattr(teacher, "classes_") else "regression"
+        # Some candidates (forest-leaf, SPUNGE) ask the teacher themselves:
+        # every row any of them sends is counted.
+        teacher = _CountingTeacher(teacher)
+        candidates = self._named_candidates()
+        n_rows = X.shape[0]
+        if n_rows < 2 * self.cv:
+            raise ValueError(
+                f"AutoSampler needs at least {2 * self.cv} training rows for cv={self.cv}; "
+                f"got {n_rows}."
+            )
+        n_final = self._resolve_n_samples(n_rows)
+        n_scoring = self._n_scoring(n_final, n_rows, len(candidates))
+        student = self._student(task, rng)
+
+        # The held-out rows: the training rows, each labeled once by the teacher.
+        held_out = np.asarray(teacher.predict(self._with_feature_names(X)))
+        folds = list(KFold(self.cv, shuffle=True, random_state=_seed(rng)).split(X))
+        per_row = {name: np.empty(n_rows) for name, _ in candidates}
+        predictions = {name: np.empty_like(held_out, dtype=np.float64) for name, _ in candidates}
+        for train, test in folds:
+            y_train = None if y is None else y[train]
+            for name, candidate in candidates:
+                rows = self._draw(candidate, X[train], y_train, teacher, n_scoring, rng)
+                labels = np.asarray(teacher.predict(self._with_feature_names(rows)))
+                model = clone(student)
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", category=UserWarning)
+                    model.fit(rows, labels)
+                predicted = np.asarray(model.predict(X[test]))
+                if task == "classification":
+                    per_row[name][test] = predicted == held_out[test]
+                else:
+                    predictions[name][test] = predicted.reshape(len(test), -1).mean(axis=1)
+        if task == "regression":
+            target = held_out.reshape(n_rows, -1).mean(axis=1).astype(np.float64)
+        scores = {}
+        boot = rng.integers(0, n_rows, size=(_N_BOOTSTRAP, n_rows))
+        for name, _ in candidates:
+            if task == "classification":
+                score = float(per_row[name].mean())
+                draws = per_row[name][boot].mean(axis=1)
+            else:
+                score = _r2(target, predictions[name])
+                draws = np.array([_r2(target[b], predictions[name][b]) for b in boot])
+            low, high = np.percentile(draws, [2.5, 97.5])
+            scores[name] = {"score": score, "low": float(low), "high": float(high)}
+        # Ties go to the earlier candidate: the order of candidates is a preference.
+        chosen = max(scores, key=lambda name: scores[name]["score"])
+        final = self._draw(dict(candidates)[chosen], X, y, teacher, n_final, rng, fit=True)
+
+        self.chosen_ = chosen
+        self.sampler_ = final[1]
+        self.scores_ = scores
+        self.n_teacher_rows_ = int(teacher.n_rows)
+        self.n_teacher_rows_total_ = int(teacher.n_rows + final[0].shape[0])
+        return final[0]
+
+    # -------------------------------------------------------------- helpers
+    def _named_candidates(self):
+        raw = _default_candidates() if self.candidates is None else self.candidates
+        if len(raw) == 0:
+            raise ValueError("AutoSampler got an empty list of candidates.")
+        named = []
+        for i, item in enumerate(raw):
+            if isinstance(item, tuple):
+                if len(item) != 2 or not isinstance(item[0], str):
+                    raise TypeError(
+                        f"candidates[{i}] must be a sampler or a (name, sampler) pair; got "
+                        f"{item!r}."
+                    )
+                name, sampler = item
+            else:
+                name, sampler = f"{type(item).__name__.lower()}_{i}", item
+            if not callable(getattr(sampler, "fit_generate", None)):
+                raise TypeError(
+                    f"candidates[{i}] ({type(sampler).__name__}) has no fit_generate; "
+                    "candidates must be transfer samplers."
+                )
+            named.append((name, sampler))
+        names = [name for name, _ in named]
+        if len(set(names)) != len(names):
+            raise ValueError(f"AutoSampler's candidate names must be unique; got {names}.")
+        return named
+
+    def _n_scoring(self, n_final, n_rows, n_candidates):
+        if self.scoring_rows is None:
+            n = max(1, math.ceil(n_final / n_candidates))
+        elif isinstance(self.scoring_rows, Integral):
+            n = int(self.scoring_rows)
+        else:
+            n = max(1, round(self.scoring_rows * n_final))
+        if self.budget is not None:
+            left = self.budget - n_rows - n_final
+            # Upper bound per candidate and fold; the pool may make fewer rows.
+            fit = left // (n_candidates * self.cv)
+            if fit < 1:
+                raise ValueError(
+                    f"budget={self.budget} teacher rows is too small: the held-out rows "
+                    f"({n_rows}) and the rows returned ({n_final}) leave {left} for "
+                    f"{n_candidates} candidates x {self.cv} folds. Raise budget, or lower "
+                    "n_samples or cv."
+                )
+            n = min(n, fit)
+        return n
+
+    def _student(self, task, rng):
+        if self.student is not None:
+            student = clone(self.student)
+        elif task == "classification":
+            student = DecisionTreeClassifier(max_leaf_nodes=8)
+        else:
+            student = DecisionTreeRegressor(max_leaf_nodes=8)
+        params = student.get_params(deep=True)
+        seeds = {
+            key: _seed(rng)
+            for key in sorted(params)
+            if params[key] is None and (key == "random_state" or key.endswith("__random_state"))
+        }
+        return student.set_params(**seeds)
+
+    def _draw(self, candidate, X, y, teacher, n, rng, fit=False):
+        """Rows of a fresh clone of ``candidate`` (``n`` of them when it has ``n_samples``)."""
+        sampler = clone(candidate)
+        params = sampler.get_params(deep=False)
+        new = {}
+        if "n_samples" in params:
+            new["n_samples"] = int(n)
+        if "random_state" in params:
+            new["random_state"] = _seed(rng)
+        sampler.set_params(**new)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*an int is a number of rows")
+            rows = np.asarray(sampler.fit_generate(X, y, teacher=teacher), dtype=X.dtype)
+        if self.budget is not None and not fit and rows.shape[0] > n:
+            # A sampler without n_samples (the pool) is cut down to the budget's share.
+            rows = rows[rng.permutation(rows.shape[0])[:n]]
+        return (rows, sampler) if fit else rows
+
+
+class _CountingTeacher:
+    """The teacher, counting the rows sent to its prediction methods."""
+
+    _METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function")
+
+    def __init__(self, teacher):
+        self.teacher = teacher
+        self.n_rows = 0
+
+    def __getattr__(self, name):
+        value = getattr(self.teacher, name)
+        if name not in self._METHODS:
+            return value
+
+        def counted(X, *args, **kwargs):
+            self.n_rows += len(X)
+            return value(X, *args, **kwargs)
+
+        return counted
+
+
+def _seed(rng):
+    return int(rng.integers(np.iinfo(np.int32).max))
+
+
+def _r2(target, predicted):
+    total = np.sum((target - target.mean()) ** 2)
+    if total == 0:
+        return 1.0 if np.allclose(target, predicted) else 0.0
+    return float(1.0 - np.sum((target - predicted) ** 2) / total)
+
+
+def resolve_auto(transfer_sampler, student, task):
+    """The sampler a meta-estimator uses for ``transfer_sampler``, ``"auto"`` resolved.
+
+    Parameters
+    ----------
+    transfer_sampler : "auto", AutoSampler, sampler or None
+        The meta-estimator's ``transfer_sampler``.
+    student : estimator
+        The meta-estimator's student.
+    task : {"classification", "regression"}
+        What the teacher does.
+
+    Returns
+    -------
+    sampler : sampler or None
+        ``"auto"``: ``AutoSampler(student=...)``; an :class:`AutoSampler`
+        whose ``student`` is None: a copy with the student; anything else
+        unchanged. The student is handed on only when it can score on the
+        teacher's hard outputs: a classifier for classification, a regressor
+        for regression. Otherwise (a regressor of class probabilities,
+        ``labels="proba"``, or a student without ``fit``/``predict``) the
+        AutoSampler keeps its default student.
+    """
+    if task not in ("classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}.")
+    if isinstance(transfer_sampler, str):
+        if transfer_sampler != "auto":
+            raise ValueError(
+                f"transfer_sampler={transfer_sampler!r} is not known; the only string "
+                "accepted is 'auto'."
+            )
+        transfer_sampler = AutoSampler()
+    if not isinstance(transfer_sampler, AutoSampler) or transfer_sampler.student is not None:
+        return transfer_sampler
+    fits = callable(getattr(student, "fit", None)) and callable(getattr(student, "predict", None))
+    matches = is_classifier(student) if task == "classification" else is_regressor(student)
+    if not (fits and matches):
+        return transfer_sampler
+    return clone(transfer_sampler).set_params(student=clone(student))
