@@ -10,6 +10,19 @@ DEFAULT_LABEL_FRACTION = 0.1
 DEFAULT_SEEDS = 3
 
 
+def _library_versions():
+    """Versions of the libraries whose numerics make the demo's numbers."""
+    import numpy  # noqa: PLC0415
+    import scipy  # noqa: PLC0415
+    import sklearn  # noqa: PLC0415
+
+    return {
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
 def main(argv=None):
     """Entry point of ``python -m skmetamorph`` and the ``skmetamorph`` command.
 
@@ -90,6 +103,9 @@ def main(argv=None):
         record = {
             "command": demo_command(args.label_fraction, args.seeds, args.json),
             "version": __version__,
+            # The numbers depend on the numerics of these (a fresh run with
+            # other releases may differ): recorded to tell a stale result.
+            "libraries": _library_versions(),
             "threads": THREADS,
             "label_fraction": args.label_fraction,
             "seeds": args.seeds,

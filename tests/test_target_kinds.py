@@ -32,6 +32,9 @@ CASES = {name: (make, task) for name, make, task in oracle.cases()}
 def test_same_predictions_as_before_the_refactor(name):
     # tests/oracle/target_kinds.npz was made on the commit before the targets
     # became strategy objects: the same seeds must give the same outputs.
+    if list(ORACLE["versions"]) != oracle.versions():
+        # Other releases (the minimum-versions run) compute other numbers.
+        pytest.skip(f"the oracle was made with {list(ORACLE['versions'])}")
     make, task = CASES[name]
     for key, value in oracle.outputs(make, task).items():
         expected = ORACLE[f"{name}.{key}"]

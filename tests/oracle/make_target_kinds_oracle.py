@@ -191,8 +191,22 @@ def outputs(make, task):
     return result
 
 
+def versions():
+    """The releases whose numerics make the oracle's numbers."""
+    import scipy
+    import sklearn
+
+    found = [f"numpy={np.__version__}", f"scipy={scipy.__version__}"]
+    found.append(f"scikit-learn={sklearn.__version__}")
+    try:
+        import torch
+    except ImportError:
+        return found + ["torch=none"]
+    return found + [f"torch={torch.__version__}"]
+
+
 def main():
-    arrays = {}
+    arrays = {"versions": np.array(versions())}
     for name, make, task in cases():
         for key, value in outputs(make, task).items():
             arrays[f"{name}.{key}"] = value
