@@ -266,9 +266,9 @@ class HintLoss(nn.Module):
 
         Parameters
         ----------
-        student : torch.Tensor of shape (n_samples, *student_shape)
+        student : torch.Tensor of shape (n_samples, ...)
             The student layer's output for a batch.
-        teacher : torch.Tensor of shape (n_samples, *teacher_shape) or (n_samples, prod(teacher_shape))
+        teacher : torch.Tensor of shape (n_samples, ...)
             The teacher layer's activations for the same rows (flat rows are
             reshaped).
 
