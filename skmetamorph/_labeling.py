@@ -228,13 +228,17 @@ class FeatureLabeler(SoftLabeler):
         self.layers = tuple(layers)
 
     def __call__(self, X, outputs=None):
-        soft = super().__call__(X, outputs)
+        return np.hstack([super().__call__(X, outputs), self.features(X)])
+
+    def features(self, X):
+        """The teacher's activations of ``layers`` on ``X``, each flattened, side by side."""
         rows = self._input(X)
-        features = [
-            np.asarray(self.teacher.transform(rows, layer=layer)).reshape(X.shape[0], -1)
-            for layer in self.layers
-        ]
-        return np.hstack([soft] + features)
+        return np.hstack(
+            [
+                np.asarray(self.teacher.transform(rows, layer=layer)).reshape(X.shape[0], -1)
+                for layer in self.layers
+            ]
+        )
 
 
 class RegressionLabeler(_TeacherLabeler):

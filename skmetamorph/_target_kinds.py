@@ -482,13 +482,8 @@ class FeatureDistillationTargets(DistillationTargets):
 
     def labeled_targets(self, teacher, X_labeled, y_labeled):
         soft = super().labeled_targets(teacher, X_labeled, y_labeled)
-        self._shapes(teacher)
-        frame = self.frame(X_labeled)
-        features = [
-            np.asarray(teacher.transform(frame, layer=layer)).reshape(len(X_labeled), -1)
-            for layer in self.layers
-        ]
-        return np.hstack([soft] + features)
+        # The labeler's own features: the labeled rows' columns are the transfer rows'.
+        return np.hstack([soft, self.labeler(teacher).features(X_labeled)])
 
     def labeler(self, teacher):
         self._shapes(teacher)

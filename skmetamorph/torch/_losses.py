@@ -317,7 +317,39 @@ def _flat_rows(student, teacher):
     return student, teacher
 
 
-class RKDDistanceLoss(nn.Module):
+class _RelationalLoss(nn.Module):
+    """RKD's shape of loss: the Huber loss between the student's and the teacher's potentials.
+
+    A subclass names its ``potential`` (a function of a batch's embeddings)
+    and the fewest rows that have one (``min_rows``).
+    """
+
+    min_rows = 2
+
+    def forward(self, student, teacher):
+        """The loss of a batch.
+
+        Parameters
+        ----------
+        student : torch.Tensor of shape (n_samples, ...)
+            Student embeddings (flattened per row).
+        teacher : torch.Tensor of shape (n_samples, ...)
+            Teacher embeddings of the same rows; no gradient flows into them.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Scalar; 0 for batches of fewer than ``min_rows`` rows.
+        """
+        student, teacher = _flat_rows(student, teacher)
+        if student.shape[0] < self.min_rows:
+            return student.sum() * 0.0
+        with torch.no_grad():
+            target = self.potential(teacher)
+        return F.smooth_l1_loss(self.potential(student), target)
+
+
+class RKDDistanceLoss(_RelationalLoss):
     """RKD's distance term: the student reproduces the teacher's distances between rows.
 
     Park et al. (2019), relational knowledge distillation: within a batch,
@@ -337,27 +369,13 @@ class RKDDistanceLoss(nn.Module):
     0.0
     """
 
-    def forward(self, student, teacher):
-        """The distance loss of a batch.
+    #: Fewest rows with a relation: two for a distance.
+    min_rows = 2
 
-        Parameters
-        ----------
-        student : torch.Tensor of shape (n_samples, ...)
-            Student embeddings (flattened per row).
-        teacher : torch.Tensor of shape (n_samples, ...)
-            Teacher embeddings of the same rows; no gradient flows into them.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar; 0 for batches of fewer than two rows.
-        """
-        student, teacher = _flat_rows(student, teacher)
-        if student.shape[0] < 2:
-            return student.sum() * 0.0
-        with torch.no_grad():
-            target = _normalised_distances(teacher)
-        return F.smooth_l1_loss(_normalised_distances(student), target)
+    @staticmethod
+    def potential(embeddings):
+        """Pairwise distances divided by their mean over distinct pairs."""
+        return _normalised_distances(embeddings)
 
 
 def _triplet_cosines(embeddings):
@@ -367,7 +385,7 @@ def _triplet_cosines(embeddings):
     return torch.bmm(unit, unit.transpose(1, 2)).reshape(-1)
 
 
-class RKDAngleLoss(nn.Module):
+class RKDAngleLoss(_RelationalLoss):
     """RKD's angle term: the student reproduces the angles of the teacher's triplets.
 
     Park et al. (2019): for every triplet of rows ``(i, j, k)`` of a batch,
@@ -387,24 +405,10 @@ class RKDAngleLoss(nn.Module):
     0.0
     """
 
-    def forward(self, student, teacher):
-        """The angle loss of a batch.
+    #: Fewest rows with a relation: three for an angle.
+    min_rows = 3
 
-        Parameters
-        ----------
-        student : torch.Tensor of shape (n_samples, ...)
-            Student embeddings (flattened per row).
-        teacher : torch.Tensor of shape (n_samples, ...)
-            Teacher embeddings of the same rows; no gradient flows into them.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            Scalar; 0 for batches of fewer than three rows.
-        """
-        student, teacher = _flat_rows(student, teacher)
-        if student.shape[0] < 3:
-            return student.sum() * 0.0
-        with torch.no_grad():
-            target = _triplet_cosines(teacher)
-        return F.smooth_l1_loss(_triplet_cosines(student), target)
+    @staticmethod
+    def potential(embeddings):
+        """Cosines of the angles of every triplet of rows."""
+        return _triplet_cosines(embeddings)
