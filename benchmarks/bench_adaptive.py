@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -75,12 +76,16 @@ from skmetamorph import (  # noqa: E402
 from skmetamorph.samplers import (  # noqa: E402
     MUNGE,
     AdaptiveSampler,
+    AutoSampler,
     GaussianNoiseSampler,
     PoolSampler,
     SobolSampler,
+    UnionSampler,
 )
 
 ADAPTIVE = "adaptive"
+#: AutoSampler at the fixed samplers' teacher-row budget (issue 23).
+AUTO = "auto"
 #: R² the surrogate part asks for, and the share of Sobol's calls it may use.
 R2_TARGET, CALLS_SHARE_TARGET = 0.95, 0.70
 
@@ -108,22 +113,27 @@ def run_unit(dataset, n_train, seed, args):
             "student": student_name,
             "direct_fidelity": float(np.mean(direct == teacher_test)),
         }
-        for name in SAMPLERS + [ADAPTIVE]:
+        for name in SAMPLERS + [ADAPTIVE, AUTO]:
             if name == ADAPTIVE:
                 sampler = AdaptiveSampler(budget=budget)
+            elif name == AUTO:
+                sampler = auto_at_budget(budget, n_train, make(seed))
             else:
                 sampler = make_sampler(name, X_train.shape[1], args.factor)
             clf, seconds = fit_metamorphosis(
                 teacher, make(seed), sampler, "hard", seed, X_train, y_train
             )
-            rows = (
-                clf.transfer_sampler_.n_teacher_rows_
-                if name == ADAPTIVE
-                else clf.n_transfer_samples_
-            )
+            if name == ADAPTIVE:
+                rows = clf.transfer_sampler_.n_teacher_rows_
+            elif name == AUTO:
+                auto = dict(clf.transfer_sampler_.samplers_)[AUTO]
+                rows = n_train + auto.n_teacher_rows_total_  # the pool's rows, relabeled, too
+            else:
+                rows = clf.n_transfer_samples_
             records.append(
                 {
                     **base,
+                    **({"auto_chosen": auto.chosen_} if name == AUTO else {}),
                     "sampler": name,
                     "teacher_rows": int(rows),
                     "fidelity": float(np.mean(clf.predict(X_test) == teacher_test)),
@@ -131,6 +141,20 @@ def run_unit(dataset, n_train, seed, args):
                 }
             )
     return records
+
+
+def auto_at_budget(budget, n_train, student):
+    """The training rows plus AutoSampler's rows, all within ``budget`` teacher rows.
+
+    The pool's ``n_train`` rows are labeled by the meta-estimator; AutoSampler
+    gets the rest: its held-out rows (the training rows, labeled once more),
+    its scoring rows and the rows it returns. Half of what is left after the
+    held-out rows is returned, the other half is spent scoring.
+    """
+    own = budget - n_train
+    returned = max(1, (own - n_train) // 2)
+    sampler = AutoSampler(n_samples=returned, student=student, budget=own)
+    return UnionSampler([("pool", PoolSampler(pool="all")), (AUTO, sampler)])
 
 
 def classification_summary(records):
@@ -161,6 +185,7 @@ def classification_summary(records):
                 "adaptive_vs_best_fixed_p": _wilcoxon_p(adaptive - best_fid),
                 "adaptive_minus_direct": float((adaptive - direct).mean()),
                 "adaptive_vs_direct_p": _wilcoxon_p(adaptive - direct),
+                **_auto_columns(by, units, best),
                 "teacher_rows_adaptive": float(
                     np.mean([by[ADAPTIVE][u]["teacher_rows"] for u in units])
                 ),
@@ -193,6 +218,20 @@ def classification_summary(records):
                 }
             )
     return summary, datasets
+
+
+def _auto_columns(by, units, best):
+    """AutoSampler against the best fixed sampler, paired over units (when it ran)."""
+    if AUTO not in by:
+        return {}
+    auto = np.array([by[AUTO][u]["fidelity"] for u in units])
+    best_fid = np.array([by[best][u]["fidelity"] for u in units])
+    return {
+        "auto_minus_best_fixed": float((auto - best_fid).mean()),
+        "auto_vs_best_fixed_p": _wilcoxon_p(auto - best_fid),
+        "teacher_rows_auto": float(np.mean([by[AUTO][u]["teacher_rows"] for u in units])),
+        "auto_chosen": dict(Counter(by[AUTO][u]["auto_chosen"] for u in units).most_common()),
+    }
 
 
 # ----------------------------------------------------------- (b) surrogates
@@ -377,8 +416,9 @@ def parallel(n_jobs, func, arguments):
 def print_tables(summary, datasets, surrogate, surrogate_targets, search):
     if summary:
         print("\n## (a) Fidelity at equal teacher-call budget (mean over units)\n")
-        names = SAMPLERS + [ADAPTIVE]
+        names = SAMPLERS + [ADAPTIVE] + ([AUTO] if AUTO in summary[0]["fidelity"] else [])
         header = ["student", "direct"] + names + ["adaptive − best fixed (p)"]
+        header += ["auto − best fixed (p)"] if AUTO in names else []
         rows = []
         for s in summary:
             rows.append(
@@ -388,6 +428,11 @@ def print_tables(summary, datasets, surrogate, surrogate_targets, search):
                     f"{s['adaptive_minus_best_fixed']:+.3f} vs {s['best_fixed']} "
                     f"(p={s['adaptive_vs_best_fixed_p']:.3f})"
                 ]
+                + (
+                    [f"{s['auto_minus_best_fixed']:+.3f} (p={s['auto_vs_best_fixed_p']:.3f})"]
+                    if AUTO in names
+                    else []
+                )
             )
         print(markdown_table(header, rows))
         print("\n## (a) Adaptive vs the directly trained student, per dataset\n")

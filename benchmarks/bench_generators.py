@@ -110,6 +110,10 @@ GENERATORS = {
     "copula": (lambda n: GaussianCopulaSampler(n_samples=n), "GaussianCopulaSampler()"),
     # The student is filled in by transfer_sampler: AutoSampler scores candidates with it.
     "auto": (lambda n: AutoSampler(n_samples=n), "AutoSampler() (default candidates, the student)"),
+    "auto_best": (
+        lambda n: AutoSampler(n_samples=n, selection="best"),
+        'AutoSampler(selection="best"): the highest held-out score, no one-SE preference',
+    ),
 }
 #: The optional extra each generator needs, and a module that tells whether it is installed.
 EXTRAS = {
@@ -165,7 +169,7 @@ def transfer_sampler(generator, n_train, transfer_size, student=None):
     """The training rows (relabeled by the teacher) topped up with the generator's rows."""
     make, _ = GENERATORS[generator]
     sampler = make(transfer_size - n_train)
-    if generator == "auto":
+    if generator.startswith("auto"):
         sampler.set_params(student=student)
     return UnionSampler([("labeled", PoolSampler(pool="all")), (generator, sampler)])
 
@@ -180,7 +184,7 @@ def _sampler_details(clf, generator):
         }
     if generator == "munge_redraw":
         return {"munge_copies_redrawn": sampler.n_copies_redrawn_}
-    if generator == "auto":
+    if generator.startswith("auto"):
         return {
             "auto_chosen": sampler.chosen_,
             "auto_scores": {k: v["score"] for k, v in sampler.scores_.items()},

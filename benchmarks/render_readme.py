@@ -1109,11 +1109,86 @@ def distill_features_section(d):
     )
 
 
+def _ablation(rows):
+    """One clause on the one-SE rule against the highest score, when the run has both."""
+    pairs = [r for r in rows if "auto_best" in r]
+    if not pairs:
+        return ""
+    return (
+        'against `AutoSampler(selection="best")` (the highest held-out score, no one-SE '
+        "preference for the earlier candidate), the default rule gave "
+        + ", ".join(
+            f"{r['family']}/{r['student']} {_signed(r['auto_minus_auto_best'])}" for r in pairs
+        )
+        + "; "
+    )
+
+
+def generators_auto_summary_section(d):
+    """``transfer_sampler="auto"`` against every fixed sampler (``auto_summary.py``)."""
+    config, goals = d["config"], d["goals"]
+    rows = []
+    for r in d["rows"]:
+        chosen = ", ".join(f"{name} {count}" for name, count in r["chosen"].items())
+        vs_chosen = r["wall_ratio_vs_chosen"]
+        rows.append(
+            [
+                f"{r['family']} / {r['student']}",
+                r["units"],
+                f"**{r['auto']:.3f}**",
+                f"{r['best_fixed_fidelity']:.3f} ({r['best_fixed']})",
+                f"{_signed(r['auto_minus_best'])} ({_p_is(r['p_vs_best'])})",
+                f"{_signed(r['auto_minus_default'])} ({_p_is(r['p_vs_default'])})",
+                f"{r['wall_ratio_vs_default']:.1f}×"
+                + ("" if vs_chosen is None else f" / {vs_chosen:.1f}×"),
+                chosen,
+            ]
+        )
+    env = d["environment"] or {}
+    return "\n\n".join(
+        [
+            '**Choosing the transfer set: `transfer_sampler="auto"`** — '
+            f"`{env.get('command', 'python benchmarks/bench_generators.py')}` then `python "
+            "benchmarks/auto_summary.py benchmarks/results/generators_auto.json` "
+            "(`benchmarks/results/generators_auto.json`, "
+            f"`generators_auto_summary.json`; {str(env.get('date', ''))[:10]}, "
+            f"{d['elapsed_seconds']:.0f} s). PRELIM's protocol as above, sizes "
+            f"{', '.join(map(str, config['sizes']))}, {config['splits']} splits, "
+            f"{config['transfer_size']:,} transfer rows: `AutoSampler()` with its default "
+            "candidates and the student it teaches, side by side with every fixed sampler "
+            f"({', '.join(d['fixed_samplers'])}) on the same units. Mean test fidelity; "
+            + _ablation(d["rows"])
+            + "differences paired over units (Wilcoxon); wall time of one fit relative to one "
+            f"fit with the default ({d['default']}) / with the sampler auto chose (medians):",
+            _table(
+                [
+                    "family / student",
+                    "units",
+                    "auto",
+                    "best fixed in hindsight",
+                    "auto − best fixed",
+                    f"auto − {d['default']}",
+                    "wall time",
+                    "chosen (units)",
+                ],
+                rows,
+            ),
+            f"Goals: within {d['tolerance']} of the best fixed sampler everywhere: "
+            f"{_met(goals['within_tolerance_of_best'])}; significantly above "
+            f"{d['default']} where it is not the best: "
+            f"{_met(goals['above_default_where_it_is_not_best'])}; wall time ≤ "
+            f"{d['wall_goal']:.0f}× one {d['default']} fit: "
+            f"{_met(goals['wall_ratio_vs_default_at_most_goal'])}.",
+        ]
+    )
+
+
 SECTIONS = {
     "demo": demo_section,
     "speed": speed_section,
     "tabular": tabular_section,
     "generators": generators_section,
+    "generators_auto_summary": generators_auto_summary_section,
     "scenario": scenario_section,
     "adaptive": adaptive_section,
     "mnist": mnist_section,

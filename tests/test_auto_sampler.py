@@ -221,3 +221,99 @@ def test_other_strings_are_refused():
     )
     with pytest.raises(ValueError, match="transfer_sampler"):
         model.fit(X, y)
+
+
+def test_one_se_prefers_the_earliest_candidate_close_to_the_best():
+    X, y, teacher = _moons()
+    # Three draws of one sampler: their scores differ by luck alone.
+    candidates = [(f"munge{i}", MUNGE()) for i in range(3)] + [("far", _ShiftedSampler())]
+    sampler = AutoSampler(candidates, n_samples=2.0, random_state=1)
+    picked = sampler.fit_generate(X, y, teacher=teacher)
+    scores = sampler.scores_
+    best = max(scores, key=lambda name: scores[name]["score"])
+    assert sampler.best_ == best
+    assert scores[best]["se_vs_best"] == 0.0
+    chosen = sampler.chosen_
+    # The chosen one is within one error of the best, and no earlier one is.
+    assert scores[chosen]["score"] >= scores[best]["score"] - scores[chosen]["se_vs_best"]
+    names = list(scores)
+    for name in names[: names.index(chosen)]:
+        assert scores[name]["score"] < scores[best]["score"] - scores[name]["se_vs_best"]
+    assert chosen != "far" and scores["far"]["se_vs_best"] > 0
+    assert picked.shape == (600, 2)
+    # "best" takes the highest score whatever the order.
+    greedy = AutoSampler(candidates, n_samples=2.0, selection="best", random_state=1)
+    greedy.fit_generate(X, y, teacher=teacher)
+    assert greedy.chosen_ == greedy.best_ == best
+
+
+def test_scoring_rows_are_labeled_in_one_teacher_call():
+    X, y, teacher = _moons()
+    calls = []
+    original = teacher.predict
+
+    class Counting:
+        classes_ = teacher.classes_
+
+        def predict(self, Z):
+            calls.append(len(Z))
+            return original(Z)
+
+    candidates = [("munge", MUNGE()), ("far", _ShiftedSampler())]
+    sampler = AutoSampler(candidates, n_samples=2.0, cv=3, random_state=0)
+    sampler.fit_generate(X, y, teacher=Counting())
+    # The held-out rows, then every candidate's rows of every fold at once;
+    # by default the scoring rows add up to the rows returned (600), less the
+    # exact copies of training rows MUNGE makes: their labels are known.
+    assert len(calls) == 2 and calls[0] == 300
+    assert 500 < calls[1] <= 600
+    assert sampler.n_teacher_rows_ == sum(calls)
+
+
+def test_one_se_rule_on_known_per_row_scores():
+    # "b" agrees with the teacher on 10 rows where "a" does not, and "a" on 8
+    # where "b" does not: b is ahead by 0.02, well inside one error (~0.04).
+    a = np.zeros(100)
+    a[:60] = 1
+    a[60:68] = 1
+    b = np.zeros(100)
+    b[:60] = 1
+    b[68:78] = 1
+    c = np.zeros(100)  # far behind: never within one error
+    per_row = {"a": a, "b": b, "c": c}
+    for selection, expected in (("one_se", "a"), ("best", "b")):
+        scores = {name: {"score": float(v.mean())} for name, v in per_row.items()}
+        chosen = AutoSampler(selection=selection)._select(scores, per_row, "b")
+        assert chosen == expected
+        assert 0.03 < scores["a"]["se_vs_best"] < 0.05
+    # Had b won on those 10 rows and lost on none, a would not be close enough.
+    scores = {name: {"score": float(v.mean())} for name, v in per_row.items()}
+    per_row["a"] = np.r_[np.ones(60), np.zeros(40)]
+    scores["a"]["score"] = 0.6
+    assert AutoSampler()._select(scores, per_row, "b") == "b"
+
+
+def test_training_rows_are_not_labeled_twice():
+    # Forest-leaf asks the teacher for its training rows: the held-out labels
+    # answer, so the default candidates stay within the budget.
+    from skmetamorph.samplers import ForestLeafSampler
+
+    X, y, teacher = _moons()
+    calls = []
+    original = teacher.predict
+
+    class Counting:
+        classes_ = teacher.classes_
+
+        def predict(self, Z):
+            calls.append(len(Z))
+            return original(Z)
+
+    sampler = AutoSampler([("leaf", ForestLeafSampler())], n_samples=1.0, random_state=0)
+    rows = sampler.fit_generate(X, y, teacher=Counting())
+    assert calls == [300, 300]  # the held-out rows, then the scoring rows
+    assert sampler.n_teacher_rows_ == 600
+    assert rows.shape == (300, 2)
+    sampler = AutoSampler(n_samples=2.0, budget=1500, random_state=0)
+    rows = sampler.fit_generate(X, y, teacher=teacher)
+    assert sampler.n_teacher_rows_total_ <= 1500

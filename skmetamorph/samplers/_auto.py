@@ -10,7 +10,7 @@ from sklearn.model_selection import KFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from ..base import BaseTransferSampler
-from ..utils._sklearn_compat import HasMethods, Interval
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._density import GMMSampler, KDESampler
 from ._forest import ForestLeafSampler
 from ._hotdeck import SPUNGE
@@ -46,13 +46,17 @@ class AutoSampler(BaseTransferSampler):
     1. the training rows are split into ``cv`` folds; the teacher labels
        them once (they are the held-out rows);
     2. for each fold and candidate, the candidate is fitted on the other
-       folds and makes ``scoring_rows`` rows; the teacher labels them (once);
-       a clone of ``student`` is fitted on them and scored on the fold's
-       rows: agreement with the teacher (classification) or R² to the
-       teacher (regression). A held-out row is never seen by the candidate
-       that made the scoring student's rows, nor by that student;
-    3. the candidate with the best score over all held-out rows is refitted
-       on all rows and makes the ``n_samples`` rows returned.
+       folds and makes ``scoring_rows`` rows; the teacher labels all of them
+       in one call; a clone of ``student`` is fitted on each candidate's
+       rows and scored on the fold's rows: agreement with the teacher
+       (classification) or R² to the teacher (regression). A held-out row is
+       never seen by the candidate that made the scoring student's rows, nor
+       by that student;
+    3. with ``selection="one_se"``, the first candidate whose score over all
+       held-out rows is within one standard error of the best score (the
+       error of the paired per-row difference) is chosen; with ``"best"``,
+       the best. The chosen one is refitted on all rows and makes the
+       ``n_samples`` rows returned.
 
     The teacher is never refitted. The scoring rows are labeled once and then
     thrown away; the returned rows are labeled by the meta-estimator as for
@@ -76,18 +80,24 @@ class AutoSampler(BaseTransferSampler):
     scoring_rows : int, float or None, default=None
         Rows each candidate makes per fold to be scored: a count, or a
         multiple of the returned ``n_samples`` if a float. ``None``:
-        ``n_samples / n_candidates``, so that all the scoring costs about as
+        ``n_samples / (n_candidates * cv)``, so that all the scoring costs as
         many teacher rows as the final transfer set.
     cv : int, default=2
         Folds of the training rows. At least 2.
+    selection : {"one_se", "best"}, default="one_se"
+        ``"one_se"``: the earliest candidate in ``candidates`` whose score is
+        within one standard error of the best score. On small data the
+        highest held-out score is often high by luck; the order of the
+        candidates is then a preference (the default list starts with MUNGE).
+        ``"best"``: the highest score, ties to the earlier candidate.
     budget : int, default=None
         Most teacher rows spent in all: held-out rows, scoring rows and the
         rows returned (labeled afterwards by the meta-estimator). The scoring
         rows shrink to fit; an error when even one row per candidate and fold
-        does not. Candidates that ask the teacher themselves (forest-leaf,
-        SPUNGE label the training rows) spend beyond that share; their rows
-        are counted in ``n_teacher_rows_`` but not foreseen. ``None``: no
-        limit.
+        does not. A candidate that asks the teacher for training rows
+        (forest-leaf) gets the held-out labels back without a new call; a
+        candidate that asks for other rows spends beyond that share (counted
+        in ``n_teacher_rows_``, not foreseen). ``None``: no limit.
     random_state : int, RandomState instance or None, default=None
         Seeds the folds, the candidates and an unseeded student.
 
@@ -95,11 +105,16 @@ class AutoSampler(BaseTransferSampler):
     ----------
     chosen_ : str
         Name of the chosen candidate.
+    best_ : str
+        Name of the candidate with the highest score (``chosen_`` unless
+        ``selection="one_se"`` preferred an earlier one within one error).
     sampler_ : sampler
         The chosen candidate, fitted on all rows.
     scores_ : dict of {str: dict}
         Per candidate: ``"score"`` (held-out fidelity), ``"low"`` and
-        ``"high"`` (95% bootstrap interval over the held-out rows).
+        ``"high"`` (95% bootstrap interval over the held-out rows), and
+        ``"se_vs_best"`` (standard error of its paired difference to the best
+        candidate, 0 for the best).
     n_teacher_rows_ : int
         Teacher rows spent inside the sampler: held-out rows, scoring rows
         and any the candidates asked for themselves (counted, not estimated).
@@ -140,6 +155,7 @@ class AutoSampler(BaseTransferSampler):
             None,
         ],
         "cv": [Interval(Integral, 2, None, closed="left")],
+        "selection": [StrOptions({"one_se", "best"})],
         "budget": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
@@ -152,6 +168,7 @@ class AutoSampler(BaseTransferSampler):
         n_samples=1.0,
         scoring_rows=None,
         cv=2,
+        selection="one_se",
         budget=None,
         random_state=None,
     ):
@@ -160,6 +177,7 @@ class AutoSampler(BaseTransferSampler):
         self.n_samples = n_samples
         self.scoring_rows = scoring_rows
         self.cv = cv
+        self.selection = selection
         self.budget = budget
         self.random_state = random_state
 
@@ -171,8 +189,8 @@ class AutoSampler(BaseTransferSampler):
                 "teacher, fit_generate(X, y, teacher=teacher)."
             )
         task = "classification" if hasattr(teacher, "classes_") else "regression"
-        # Some candidates (forest-leaf, SPUNGE) ask the teacher themselves:
-        # every row any of them sends is counted.
+        # Some candidates (forest-leaf) ask the teacher themselves: every row
+        # any of them sends is counted, and training rows are not asked twice.
         teacher = _CountingTeacher(teacher)
         candidates = self._named_candidates()
         n_rows = X.shape[0]
@@ -187,41 +205,27 @@ class AutoSampler(BaseTransferSampler):
 
         # The held-out rows: the training rows, each labeled once by the teacher.
         held_out = np.asarray(teacher.predict(self._with_feature_names(X)))
+        teacher.remember(X, held_out)
         folds = list(KFold(self.cv, shuffle=True, random_state=_seed(rng)).split(X))
-        per_row = {name: np.empty(n_rows) for name, _ in candidates}
-        predictions = {name: np.empty_like(held_out, dtype=np.float64) for name, _ in candidates}
+        drawn = []
         for train, test in folds:
             y_train = None if y is None else y[train]
             for name, candidate in candidates:
                 rows = self._draw(candidate, X[train], y_train, teacher, n_scoring, rng)
-                labels = np.asarray(teacher.predict(self._with_feature_names(rows)))
-                model = clone(student)
-                with warnings.catch_warnings():
-                    warnings.filterwarnings("ignore", category=UserWarning)
-                    model.fit(rows, labels)
-                predicted = np.asarray(model.predict(X[test]))
-                if task == "classification":
-                    per_row[name][test] = predicted == held_out[test]
-                else:
-                    predictions[name][test] = predicted.reshape(len(test), -1).mean(axis=1)
-        if task == "regression":
-            target = held_out.reshape(n_rows, -1).mean(axis=1).astype(np.float64)
-        scores = {}
-        boot = rng.integers(0, n_rows, size=(_N_BOOTSTRAP, n_rows))
-        for name, _ in candidates:
-            if task == "classification":
-                score = float(per_row[name].mean())
-                draws = per_row[name][boot].mean(axis=1)
-            else:
-                score = _r2(target, predictions[name])
-                draws = np.array([_r2(target[b], predictions[name][b]) for b in boot])
-            low, high = np.percentile(draws, [2.5, 97.5])
-            scores[name] = {"score": score, "low": float(low), "high": float(high)}
-        # Ties go to the earlier candidate: the order of candidates is a preference.
-        chosen = max(scores, key=lambda name: scores[name]["score"])
+                drawn.append((name, test, rows))
+        # One teacher call for every scoring row: a call's fixed cost (a
+        # forest's per-tree overhead, a remote model's round trip) is paid once,
+        # not once per candidate and fold.
+        all_rows = np.concatenate([rows for _, _, rows in drawn])
+        all_labels = np.asarray(teacher.predict(self._with_feature_names(all_rows)))
+        per_row = self._per_row_scores(task, held_out, drawn, all_labels, X, student)
+        scores = self._scores(per_row, n_rows, rng)
+        best = max(scores, key=lambda name: scores[name]["score"])
+        chosen = self._select(scores, per_row, best)
         final = self._draw(dict(candidates)[chosen], X, y, teacher, n_final, rng, fit=True)
 
         self.chosen_ = chosen
+        self.best_ = best
         self.sampler_ = final[1]
         self.scores_ = scores
         self.n_teacher_rows_ = int(teacher.n_rows)
@@ -229,6 +233,71 @@ class AutoSampler(BaseTransferSampler):
         return final[0]
 
     # -------------------------------------------------------------- helpers
+    @staticmethod
+    def _per_row_scores(task, held_out, drawn, all_labels, X, student):
+        """Each candidate's score on each held-out row, by the student its rows taught.
+
+        Classification: 1 where the student agrees with the teacher. Regression:
+        ``1 - error**2 / var(teacher)``, whose mean over the rows is the R² to
+        the teacher (outputs averaged first for several outputs). Scores per
+        row make paired comparisons between candidates possible.
+        """
+        n_rows = X.shape[0]
+        if task == "regression":
+            target = held_out.reshape(n_rows, -1).mean(axis=1).astype(np.float64)
+            spread = float(np.var(target))
+        per_row = {}
+        start = 0
+        for name, test, rows in drawn:
+            labels = all_labels[start : start + rows.shape[0]]
+            start += rows.shape[0]
+            model = clone(student)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", category=UserWarning)
+                model.fit(rows, labels)
+            predicted = np.asarray(model.predict(X[test]))
+            scores = per_row.setdefault(name, np.empty(n_rows))
+            if task == "classification":
+                scores[test] = predicted == held_out[test]
+            else:
+                error = predicted.reshape(len(test), -1).mean(axis=1) - target[test]
+                if spread == 0:
+                    scores[test] = np.isclose(error, 0.0)
+                else:
+                    scores[test] = 1.0 - error**2 / spread
+        return per_row
+
+    @staticmethod
+    def _scores(per_row, n_rows, rng):
+        """Mean score and 95% bootstrap interval over the held-out rows, per candidate."""
+        boot = rng.integers(0, n_rows, size=(_N_BOOTSTRAP, n_rows))
+        scores = {}
+        for name, values in per_row.items():
+            low, high = np.percentile(values[boot].mean(axis=1), [2.5, 97.5])
+            scores[name] = {"score": float(values.mean()), "low": float(low), "high": float(high)}
+        return scores
+
+    def _select(self, scores, per_row, best):
+        """The chosen candidate: the best, or under ``"one_se"`` the first close enough.
+
+        Held-out scores on a few hundred rows are noisy: the highest of six is
+        often high by luck. ``"one_se"`` keeps the earliest candidate (the order
+        is a preference) whose score is within one standard error of the
+        best's, the error of the paired per-row difference (Breiman's
+        one-standard-error rule for pruning trees, applied to samplers).
+        """
+        n_rows = per_row[best].shape[0]
+        for name in scores:
+            difference = per_row[best] - per_row[name]
+            error = float(difference.std(ddof=1) / math.sqrt(n_rows)) if n_rows > 1 else 0.0
+            scores[name]["se_vs_best"] = error
+        if self.selection == "best":
+            return best
+        for name in scores:
+            if scores[name]["score"] >= scores[best]["score"] - scores[name]["se_vs_best"]:
+                return name
+        return best  # unreachable: the best is within zero of itself
+
     def _named_candidates(self):
         raw = _default_candidates() if self.candidates is None else self.candidates
         if len(raw) == 0:
@@ -257,7 +326,7 @@ class AutoSampler(BaseTransferSampler):
 
     def _n_scoring(self, n_final, n_rows, n_candidates):
         if self.scoring_rows is None:
-            n = max(1, math.ceil(n_final / n_candidates))
+            n = max(1, math.ceil(n_final / (n_candidates * self.cv)))
         elif isinstance(self.scoring_rows, Integral):
             n = int(self.scoring_rows)
         else:
@@ -311,13 +380,42 @@ class AutoSampler(BaseTransferSampler):
 
 
 class _CountingTeacher:
-    """The teacher, counting the rows sent to its prediction methods."""
+    """The teacher, counting the rows sent to it, and answering known rows itself.
+
+    Some candidates (forest-leaf) ask the teacher for the training rows, which
+    were labeled once already as held-out rows: ``predict`` answers those from
+    memory, so that they are neither paid twice nor counted against the
+    budget. Every other row sent to a prediction method is counted.
+    """
 
     _METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function")
 
     def __init__(self, teacher):
         self.teacher = teacher
         self.n_rows = 0
+        self._known = {}
+
+    def remember(self, X, labels):
+        """Keep ``labels``, the teacher's predictions of the rows ``X``."""
+        rows = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
+        self._known.update(zip(map(bytes, rows), labels, strict=True))
+        self._labels = labels
+
+    def predict(self, X):
+        rows = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
+        keys = [bytes(row) for row in rows]
+        unknown = [i for i, key in enumerate(keys) if key not in self._known]
+        if len(unknown) == len(keys):
+            self.n_rows += len(keys)
+            return self.teacher.predict(X)
+        labels = np.empty((len(keys), *self._labels.shape[1:]), dtype=self._labels.dtype)
+        if unknown:
+            asked = X.iloc[unknown] if hasattr(X, "iloc") else X[unknown]
+            self.n_rows += len(unknown)
+            labels[unknown] = np.asarray(self.teacher.predict(asked))
+        known = np.setdiff1d(np.arange(len(keys)), unknown)
+        labels[known] = np.asarray([self._known[keys[i]] for i in known])
+        return labels
 
     def __getattr__(self, name):
         value = getattr(self.teacher, name)
@@ -333,13 +431,6 @@ class _CountingTeacher:
 
 def _seed(rng):
     return int(rng.integers(np.iinfo(np.int32).max))
-
-
-def _r2(target, predicted):
-    total = np.sum((target - target.mean()) ** 2)
-    if total == 0:
-        return 1.0 if np.allclose(target, predicted) else 0.0
-    return float(1.0 - np.sum((target - predicted) ** 2) / total)
 
 
 def resolve_auto(transfer_sampler, student, task):
