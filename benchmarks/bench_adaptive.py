@@ -10,7 +10,12 @@ Three parts, all in one run (issue 12):
     many synthetic rows), against every fixed sampler of ``bench_tabular.py``
     and the directly trained student. Fidelity on held-out rows; Wilcoxon
     signed-rank tests (paired by split) of the adaptive sampler against the
-    best fixed sampler and against the direct student, per dataset.
+    best fixed sampler and against the direct student, per dataset. Beside
+    them (issue 23), at the same budget: ``adaptive_student``, the adaptive
+    sampler whose round student is the final student, and ``auto``, the
+    training rows plus an :class:`~skmetamorph.samplers.AutoSampler` that
+    spends the rest of the budget half on scoring, half on the rows it
+    returns.
 (b) **Surrogates**, the functions of ``bench_surrogate.py`` (the driven,
     damped oscillator, one ODE solve per call): R² of a Gaussian-process
     surrogate on held-out rows against the number of simulation calls, for a
@@ -86,6 +91,8 @@ from skmetamorph.samplers import (  # noqa: E402
 ADAPTIVE = "adaptive"
 #: AutoSampler at the fixed samplers' teacher-row budget (issue 23).
 AUTO = "auto"
+#: AdaptiveSampler whose round student is the final student (issue 23's lever).
+ADAPTIVE_STUDENT = "adaptive_student"
 #: R² the surrogate part asks for, and the share of Sobol's calls it may use.
 R2_TARGET, CALLS_SHARE_TARGET = 0.95, 0.70
 
@@ -113,9 +120,11 @@ def run_unit(dataset, n_train, seed, args):
             "student": student_name,
             "direct_fidelity": float(np.mean(direct == teacher_test)),
         }
-        for name in SAMPLERS + [ADAPTIVE, AUTO]:
+        for name in SAMPLERS + [ADAPTIVE, ADAPTIVE_STUDENT, AUTO]:
             if name == ADAPTIVE:
                 sampler = AdaptiveSampler(budget=budget)
+            elif name == ADAPTIVE_STUDENT:
+                sampler = AdaptiveSampler(budget=budget, student=make(seed))
             elif name == AUTO:
                 sampler = auto_at_budget(budget, n_train, make(seed))
             else:
@@ -123,7 +132,7 @@ def run_unit(dataset, n_train, seed, args):
             clf, seconds = fit_metamorphosis(
                 teacher, make(seed), sampler, "hard", seed, X_train, y_train
             )
-            if name == ADAPTIVE:
+            if name in (ADAPTIVE, ADAPTIVE_STUDENT):
                 rows = clf.transfer_sampler_.n_teacher_rows_
             elif name == AUTO:
                 auto = dict(clf.transfer_sampler_.samplers_)[AUTO]
@@ -221,12 +230,22 @@ def classification_summary(records):
 
 
 def _auto_columns(by, units, best):
-    """AutoSampler against the best fixed sampler, paired over units (when it ran)."""
+    """AutoSampler against the best fixed sampler, and the adaptive sampler with the final
+    student against the default one and against MUNGE, paired over units (when they ran)."""
     if AUTO not in by:
         return {}
     auto = np.array([by[AUTO][u]["fidelity"] for u in units])
     best_fid = np.array([by[best][u]["fidelity"] for u in units])
+    adaptive = np.array([by[ADAPTIVE][u]["fidelity"] for u in units])
+    with_student = np.array([by[ADAPTIVE_STUDENT][u]["fidelity"] for u in units])
+    munge = np.array([by["munge"][u]["fidelity"] for u in units])
     return {
+        "adaptive_minus_munge": float((adaptive - munge).mean()),
+        "adaptive_vs_munge_p": _wilcoxon_p(adaptive - munge),
+        "adaptive_student_minus_munge": float((with_student - munge).mean()),
+        "adaptive_student_vs_munge_p": _wilcoxon_p(with_student - munge),
+        "adaptive_student_minus_adaptive": float((with_student - adaptive).mean()),
+        "adaptive_student_vs_adaptive_p": _wilcoxon_p(with_student - adaptive),
         "auto_minus_best_fixed": float((auto - best_fid).mean()),
         "auto_vs_best_fixed_p": _wilcoxon_p(auto - best_fid),
         "teacher_rows_auto": float(np.mean([by[AUTO][u]["teacher_rows"] for u in units])),
@@ -416,7 +435,9 @@ def parallel(n_jobs, func, arguments):
 def print_tables(summary, datasets, surrogate, surrogate_targets, search):
     if summary:
         print("\n## (a) Fidelity at equal teacher-call budget (mean over units)\n")
-        names = SAMPLERS + [ADAPTIVE] + ([AUTO] if AUTO in summary[0]["fidelity"] else [])
+        names = SAMPLERS + [ADAPTIVE]
+        if AUTO in summary[0]["fidelity"]:
+            names += [ADAPTIVE_STUDENT, AUTO]
         header = ["student", "direct"] + names + ["adaptive − best fixed (p)"]
         header += ["auto − best fixed (p)"] if AUTO in names else []
         rows = []
