@@ -260,13 +260,20 @@ def test_scoring_rows_are_labeled_in_one_teacher_call():
             return original(Z)
 
     candidates = [("munge", MUNGE()), ("far", _ShiftedSampler())]
-    sampler = AutoSampler(candidates, n_samples=2.0, cv=3, random_state=0)
+    sampler = AutoSampler(candidates, n_samples=20.0, cv=3, random_state=0)
     sampler.fit_generate(X, y, teacher=Counting())
     # The held-out rows, then every candidate's rows of every fold at once;
-    # by default the scoring rows add up to the rows returned (600), less the
-    # exact copies of training rows MUNGE makes: their labels are known.
+    # by default the scoring rows add up to the rows returned (6,000), less
+    # the exact copies of training rows MUNGE makes: their labels are known.
     assert len(calls) == 2 and calls[0] == 300
-    assert 500 < calls[1] <= 600
+    assert 5000 < calls[1] <= 6000
+    assert sampler.n_teacher_rows_ == sum(calls)
+    # A small transfer set: each candidate still gets a fold's training rows
+    # (200), as many as the pool would give: 2 candidates x 3 folds x 200.
+    calls.clear()
+    sampler = AutoSampler(candidates, n_samples=1.0, cv=3, random_state=0)
+    sampler.fit_generate(X, y, teacher=Counting())
+    assert 1000 < calls[1] <= 1200
     assert sampler.n_teacher_rows_ == sum(calls)
 
 

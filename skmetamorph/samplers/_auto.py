@@ -81,7 +81,9 @@ class AutoSampler(BaseTransferSampler):
         Rows each candidate makes per fold to be scored: a count, or a
         multiple of the returned ``n_samples`` if a float. ``None``:
         ``n_samples / (n_candidates * cv)``, so that all the scoring costs as
-        many teacher rows as the final transfer set.
+        many teacher rows as the final transfer set, but at least the rows of
+        the other folds (what the pool candidate gives), so that no candidate
+        is scored on fewer rows than the pool.
     cv : int, default=2
         Folds of the training rows. At least 2.
     selection : {"one_se", "best"}, default="one_se"
@@ -326,7 +328,10 @@ class AutoSampler(BaseTransferSampler):
 
     def _n_scoring(self, n_final, n_rows, n_candidates):
         if self.scoring_rows is None:
-            n = max(1, math.ceil(n_final / (n_candidates * self.cv)))
+            # At least as many rows as the pool candidate gives (a fold's training
+            # rows): a candidate scored on fewer rows would lose for that alone.
+            n_fold = n_rows * (self.cv - 1) // self.cv
+            n = max(1, n_fold, math.ceil(n_final / (n_candidates * self.cv)))
         elif isinstance(self.scoring_rows, Integral):
             n = int(self.scoring_rows)
         else:
