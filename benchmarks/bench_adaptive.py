@@ -194,7 +194,7 @@ def classification_summary(records):
                 "adaptive_vs_best_fixed_p": _wilcoxon_p(adaptive - best_fid),
                 "adaptive_minus_direct": float((adaptive - direct).mean()),
                 "adaptive_vs_direct_p": _wilcoxon_p(adaptive - direct),
-                **_auto_columns(by, units, best),
+                **_auto_and_round_student_columns(by, units, best),
                 "teacher_rows_adaptive": float(
                     np.mean([by[ADAPTIVE][u]["teacher_rows"] for u in units])
                 ),
@@ -229,7 +229,7 @@ def classification_summary(records):
     return summary, datasets
 
 
-def _auto_columns(by, units, best):
+def _auto_and_round_student_columns(by, units, best):
     """AutoSampler against the best fixed sampler, and the adaptive sampler with the final
     student against the default one and against MUNGE, paired over units (when they ran)."""
     if AUTO not in by:

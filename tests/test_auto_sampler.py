@@ -47,6 +47,19 @@ class _RecordingStudent(DecisionTreeClassifier):
         return super().fit(X, y, sample_weight=sample_weight)
 
 
+def _counting_teacher(teacher, calls):
+    """A class whose instances predict as ``teacher``, appending each call's row count."""
+
+    class Counting:
+        classes_ = teacher.classes_
+
+        def predict(self, Z):
+            calls.append(len(Z))
+            return teacher.predict(Z)
+
+    return Counting
+
+
 def _moons():
     X, y = make_moons(300, noise=0.25, random_state=0)
     return X, y, RandomForestClassifier(random_state=0).fit(X, y)
@@ -73,14 +86,7 @@ def test_chooses_the_clearly_best_candidate():
 def test_budget_is_respected_and_counted():
     X, y, teacher = _moons()
     calls = []
-    original = teacher.predict
-
-    class Counting:
-        classes_ = teacher.classes_
-
-        def predict(self, Z):
-            calls.append(len(Z))
-            return original(Z)
+    Counting = _counting_teacher(teacher, calls)
 
     sampler = AutoSampler(n_samples=2.0, random_state=0)
     sampler.fit_generate(X, y, teacher=Counting())
@@ -250,14 +256,7 @@ def test_one_se_prefers_the_earliest_candidate_close_to_the_best():
 def test_scoring_rows_are_labeled_in_one_teacher_call():
     X, y, teacher = _moons()
     calls = []
-    original = teacher.predict
-
-    class Counting:
-        classes_ = teacher.classes_
-
-        def predict(self, Z):
-            calls.append(len(Z))
-            return original(Z)
+    Counting = _counting_teacher(teacher, calls)
 
     candidates = [("munge", MUNGE()), ("far", _ShiftedSampler())]
     sampler = AutoSampler(candidates, n_samples=20.0, cv=3, random_state=0)
@@ -307,14 +306,7 @@ def test_training_rows_are_not_labeled_twice():
 
     X, y, teacher = _moons()
     calls = []
-    original = teacher.predict
-
-    class Counting:
-        classes_ = teacher.classes_
-
-        def predict(self, Z):
-            calls.append(len(Z))
-            return original(Z)
+    Counting = _counting_teacher(teacher, calls)
 
     sampler = AutoSampler([("leaf", ForestLeafSampler())], n_samples=1.0, random_state=0)
     rows = sampler.fit_generate(X, y, teacher=Counting())
